@@ -1,0 +1,149 @@
+using PassportBot.Domain;
+
+namespace PassportBot.Storage;
+
+public sealed record Subscriber(long ChatId, Language Language);
+
+/// <summary>Users and the provinces they follow. Province codes are agenda (Questura) codes, upper case.</summary>
+public interface ISubscriptionStore
+{
+    /// <summary>Follows a province (creating or reactivating the user). True when it was not followed before.</summary>
+    Task<bool> SubscribeAsync(long chatId, string province, Language? language, CancellationToken cancellationToken);
+
+    /// <summary>True when the province was followed.</summary>
+    Task<bool> UnsubscribeAsync(long chatId, string province, CancellationToken cancellationToken);
+
+    /// <summary>Drops every province; returns how many were followed.</summary>
+    Task<int> UnsubscribeAllAsync(long chatId, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<string>> GetProvincesAsync(long chatId, CancellationToken cancellationToken);
+
+    /// <summary>Active chats following the province.</summary>
+    Task<IReadOnlyList<Subscriber>> GetSubscribersAsync(string province, CancellationToken cancellationToken);
+
+    /// <summary>Provinces with at least one active subscriber (what the poller polls).</summary>
+    Task<IReadOnlyList<string>> GetFollowedProvincesAsync(CancellationToken cancellationToken);
+
+    /// <summary>The user's language, or null for an unknown chat.</summary>
+    Task<Language?> GetLanguageAsync(long chatId, CancellationToken cancellationToken);
+
+    /// <summary>Creates the user if needed.</summary>
+    Task SetLanguageAsync(long chatId, Language language, CancellationToken cancellationToken);
+
+    /// <summary>The chat blocked the bot or no longer exists: mark it inactive and drop its subscriptions.</summary>
+    Task DeactivateChatAsync(long chatId, string reason, CancellationToken cancellationToken);
+}
+
+/// <summary>Slots, offices and the outbox. Writes happen inside a province unit of work.</summary>
+public interface IAvailabilityStore
+{
+    /// <summary>Opens a transaction that holds the province's lock until it ends: two handlers (even in
+    /// different processes) never apply updates of the same province at the same time.</summary>
+    Task<IProvinceUnitOfWork> BeginAsync(string province, CancellationToken cancellationToken);
+
+    /// <summary>Open slots of a province with their offices (for the subscribe summary).</summary>
+    Task<IReadOnlyList<(Office Office, IReadOnlyList<SlotObservation> Slots)>> GetOpenSlotsAsync(string province, CancellationToken cancellationToken);
+}
+
+public interface IProvinceUnitOfWork : IAsyncDisposable
+{
+    string Province { get; }
+
+    Task UpsertOfficesAsync(IReadOnlyCollection<Office> offices, CancellationToken cancellationToken);
+
+    /// <summary>Every stored slot (open or gone) of these offices.</summary>
+    Task<IReadOnlyDictionary<SlotKey, SlotRecord>> GetSlotsAsync(IReadOnlyCollection<int> officeIds, CancellationToken cancellationToken);
+
+    /// <summary>Every open slot of the province.</summary>
+    Task<IReadOnlyList<SlotRecord>> GetOpenSlotsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Inserts or updates slots; appends a places-history point for each outcome with PlacesChanged.</summary>
+    Task SaveSlotsAsync(IReadOnlyCollection<SlotOutcome> outcomes, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>Adds messages to the transactional outbox; they become visible to the relay on commit.</summary>
+    Task EnqueueAsync(string queue, IReadOnlyCollection<string> payloads, DateTimeOffset at, CancellationToken cancellationToken);
+
+    Task CommitAsync(CancellationToken cancellationToken);
+}
+
+public sealed record OutboxEntry(long Id, string Queue, string Payload, DateTimeOffset CreatedAt);
+
+/// <summary>Messages written with a database change, published after commit by the outbox relay.</summary>
+public interface IOutboxStore
+{
+    /// <summary>Claims up to <paramref name="max"/> entries, oldest first, for <paramref name="lease"/>: other
+    /// relays do not see them until the lease expires (a crashed relay's entries come back).</summary>
+    Task<IReadOnlyList<OutboxEntry>> ClaimAsync(string owner, int max, TimeSpan lease, CancellationToken cancellationToken);
+
+    /// <summary>Removes published entries.</summary>
+    Task DeleteAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken);
+
+    Task<long> CountAsync(CancellationToken cancellationToken);
+}
+
+public enum SlotState
+{
+    Open,
+    Gone,
+    All,
+}
+
+public sealed record SlotView(
+    int OfficeId, string OfficeCode, string OfficeName, string Address, string Province,
+    DateOnly Date, TimeOnly Time, int Places, int MaxPlaces,
+    DateTimeOffset FirstSeen, DateTimeOffset LastSeen, DateTimeOffset? GoneAt);
+
+public sealed record ProvinceStats(string Province, int OpenSlots, int Offices, int Subscribers, DateOnly? FirstOpenDate);
+
+public sealed record PlacesPoint(DateTimeOffset At, int Places);
+
+/// <summary>Read side for the status API and dashboard. Never exposes chat ids.</summary>
+public interface IDashboardQueries
+{
+    /// <summary>Slots ordered by date and time; province null = all provinces.</summary>
+    Task<IReadOnlyList<SlotView>> GetSlotsAsync(string? province, SlotState state, int limit, CancellationToken cancellationToken);
+
+    /// <summary>One row per province that has offices, slots or subscribers.</summary>
+    Task<IReadOnlyList<ProvinceStats>> GetProvinceStatsAsync(CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<PlacesPoint>> GetPlacesHistoryAsync(SlotKey key, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<Office>> GetOfficesAsync(string? province, CancellationToken cancellationToken);
+}
+
+/// <summary>Small key/value settings shared by all processes (e.g. agenda credentials pasted by the admin).</summary>
+public interface ISettingsStore
+{
+    Task<(string Value, DateTimeOffset UpdatedAt)?> GetAsync(string key, CancellationToken cancellationToken);
+
+    Task SetAsync(string key, string value, DateTimeOffset at, CancellationToken cancellationToken);
+}
+
+/// <summary>Time-limited named leases (one poller per province across replicas).</summary>
+public interface ILeaseStore
+{
+    /// <summary>Takes or renews the lease when it is free, expired or already ours.</summary>
+    Task<bool> TryAcquireAsync(string name, string owner, TimeSpan ttl, CancellationToken cancellationToken);
+
+    Task ReleaseAsync(string name, string owner, CancellationToken cancellationToken);
+}
+
+/// <summary>Creates or upgrades the schema (idempotent).</summary>
+public interface IStorageMigrator
+{
+    Task MigrateAsync(CancellationToken cancellationToken);
+
+    /// <summary>Cheap connectivity check for /health.</summary>
+    Task<bool> PingAsync(CancellationToken cancellationToken);
+}
+
+/// <summary><c>Storage:Provider</c> = sqlite | mariadb | mysql | postgres.</summary>
+public sealed class StorageOptions
+{
+    public const string Section = "Storage";
+    public string Provider { get; set; } = "sqlite";
+    /// <summary>Default: a SQLite file in the data folder.</summary>
+    public string ConnectionString { get; set; } = "Data Source=passportbot.db";
+    /// <summary>Apply migrations when the host starts.</summary>
+    public bool MigrateOnStart { get; set; } = true;
+}
