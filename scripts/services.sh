@@ -47,6 +47,8 @@ CONF
   echo 'export ERL_EPMD_ADDRESS=127.0.0.1' >> /etc/rabbitmq/rabbitmq-env.conf
   export ERL_EPMD_ADDRESS=127.0.0.1
   rabbitmq-server -detached >/dev/null 2>&1 || true
+  # The node registers with epmd a moment after -detached returns; await_startup fails if asked too early.
+  for _ in $(seq 1 120); do quiet rabbitmqctl -q status && break; sleep 1; done
   rabbitmqctl await_startup --timeout 120 >/dev/null
 fi
 
