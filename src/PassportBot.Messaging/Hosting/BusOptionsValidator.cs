@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace PassportBot.Messaging.Hosting;
+
+/// <summary>Validates <c>Bus:*</c> at start; messages never echo the connection string (it may hold a password).</summary>
+public sealed class BusOptionsValidator : IValidateOptions<BusOptions>
+{
+    public ValidateOptionsResult Validate(string? name, BusOptions options)
+    {
+        var failures = new List<string>();
+        var provider = options.Provider?.Trim() ?? "";
+        if (!BusProviders.All.Contains(provider, StringComparer.OrdinalIgnoreCase))
+        {
+            failures.Add($"Bus:Provider '{provider}' is not supported; use one of: {string.Join(", ", BusProviders.All)}.");
+        }
+        else if (provider.Equals(BusProviders.RabbitMq, StringComparison.OrdinalIgnoreCase))
+        {
+            if (string.IsNullOrWhiteSpace(options.ConnectionString))
+                failures.Add("Bus:ConnectionString is required when Bus:Provider is 'rabbitmq' (amqp://user:password@host:5672/vhost).");
+            else if (!Uri.TryCreate(options.ConnectionString, UriKind.Absolute, out var uri) || uri.Scheme is not ("amqp" or "amqps"))
+                failures.Add("Bus:ConnectionString must be an amqp:// or amqps:// URI.");
+        }
+
+        if (options.QueuePrefix is null || options.QueuePrefix.Length > 100 || options.QueuePrefix.Any(char.IsWhiteSpace))
+            failures.Add("Bus:QueuePrefix must be at most 100 characters without whitespace.");
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>Binds and validates at once, so a wrong configuration fails while services are registered.</summary>
+    public static BusOptions BindAndValidate(IConfiguration configuration)
+    {
+        var options = new BusOptions();
+        configuration.GetSection(BusOptions.Section).Bind(options);
+        var result = new BusOptionsValidator().Validate(Options.DefaultName, options);
+        if (result.Failed) throw new OptionsValidationException(Options.DefaultName, typeof(BusOptions), result.Failures);
+        return options;
+    }
+}

@@ -1,0 +1,28 @@
+namespace PassportBot.Messaging;
+
+/// <summary>Properties of a queue that every transport must honour the same way.</summary>
+public static class QueueTopology
+{
+    /// <summary>
+    /// Queues where only one consumer (across processes) receives at a time while the others stand by.
+    /// <c>message</c> is one so the Telegram rate limits hold globally whatever the number of dispatchers.
+    /// </summary>
+    public static IReadOnlySet<string> SingleActiveConsumerQueues { get; } = new HashSet<string>(StringComparer.Ordinal) { Queues.Message.Name };
+
+    public static bool IsSingleActiveConsumer(string queueName) => SingleActiveConsumerQueues.Contains(queueName);
+
+    /// <summary>Suffix of the queue holding a queue's dead letters.</summary>
+    public const string DeadLetterSuffix = ".dlq";
+
+    /// <summary>Returns the effective single-active-consumer setting; throws for a request the queue cannot honour.</summary>
+    /// <remarks>On a broker this is a property of the queue, not of the consumer, so both transports treat it so.</remarks>
+    public static bool ResolveSingleActiveConsumer(string queueName, ConsumerOptions options)
+    {
+        var declared = IsSingleActiveConsumer(queueName);
+        if (options.SingleActiveConsumer && !declared)
+            throw new ArgumentException(
+                $"Queue '{queueName}' is not declared single-active-consumer (see {nameof(QueueTopology)}.{nameof(SingleActiveConsumerQueues)}).",
+                nameof(options));
+        return declared;
+    }
+}
