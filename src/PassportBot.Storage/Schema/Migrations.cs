@@ -1,0 +1,83 @@
+using PassportBot.Storage.Sql;
+
+namespace PassportBot.Storage.Schema;
+
+/// <summary>One schema step. Statements must be safe to repeat (IF NOT EXISTS): MySQL cannot roll DDL back,
+/// so a step interrupted there is completed by running it again.</summary>
+internal sealed record Migration(int Version, string Description, Func<SqlDialect, IEnumerable<string>> Statements);
+
+/// <summary>The schema's history. Append new versions; never edit one that has shipped.</summary>
+internal static class Migrations
+{
+    public const string VersionTable = "schema_version";
+
+    public static TableSpec VersionTableSpec { get; } = new(VersionTable,
+        [new("version", ColumnType.Int), new("description", ColumnType.ShortText), new("applied_at", ColumnType.BigInt)],
+        ["version"], []);
+
+    private static readonly TableSpec[] InitialSchema =
+    [
+        new("users",
+            [
+                new("chat_id", ColumnType.BigInt), new("language", ColumnType.ShortText), new("active", ColumnType.Int),
+                new("deactivated_reason", ColumnType.LongText, Nullable: true),
+                new("created_at", ColumnType.BigInt), new("updated_at", ColumnType.BigInt),
+            ],
+            ["chat_id"], []),
+        new("subscriptions",
+            [new("chat_id", ColumnType.BigInt), new("province", ColumnType.ShortText), new("created_at", ColumnType.BigInt)],
+            ["chat_id", "province"],
+            [new("ix_subscriptions_province", "province")]),
+        new("offices",
+            [
+                new("id", ColumnType.Int), new("code", ColumnType.ShortText), new("name", ColumnType.LongText),
+                new("address", ColumnType.LongText), new("city", ColumnType.LongText), new("province", ColumnType.ShortText),
+                new("bookable_from", ColumnType.ShortText),
+                new("latitude", ColumnType.Double, Nullable: true), new("longitude", ColumnType.Double, Nullable: true),
+                new("updated_at", ColumnType.BigInt),
+            ],
+            ["id"],
+            [new("ix_offices_province", "province")]),
+        new("slots",
+            [
+                new("office_id", ColumnType.Int), new("date", ColumnType.ShortText), new("time", ColumnType.ShortText),
+                new("province", ColumnType.ShortText), new("places", ColumnType.Int), new("max_places", ColumnType.Int),
+                new("first_seen", ColumnType.BigInt), new("last_seen", ColumnType.BigInt),
+                new("announced_at", ColumnType.BigInt, Nullable: true), new("gone_at", ColumnType.BigInt, Nullable: true),
+                new("missed_polls", ColumnType.Int),
+            ],
+            ["office_id", "date", "time"],
+            [new("ix_slots_province_gone", "province", "gone_at")]),
+        new("slot_places",
+            [
+                new("office_id", ColumnType.Int), new("date", ColumnType.ShortText), new("time", ColumnType.ShortText),
+                new("at", ColumnType.BigInt), new("places", ColumnType.Int),
+            ],
+            [],
+            [new("ix_slot_places_slot", "office_id", "date", "time", "at")]),
+        new("outbox",
+            [
+                new("id", ColumnType.Identity), new("queue", ColumnType.ShortText), new("payload", ColumnType.LongText),
+                new("created_at", ColumnType.BigInt), new("claimed_by", ColumnType.ShortText, Nullable: true),
+                new("claimed_until", ColumnType.BigInt, Nullable: true),
+            ],
+            [],
+            []),
+        new("settings",
+            [new("key", ColumnType.ShortText), new("value", ColumnType.LongText), new("updated_at", ColumnType.BigInt)],
+            ["key"], []),
+        new("leases",
+            [new("name", ColumnType.ShortText), new("owner", ColumnType.ShortText), new("expires_at", ColumnType.BigInt)],
+            ["name"], []),
+        new("province_locks",
+            [new("province", ColumnType.ShortText)],
+            ["province"], []),
+    ];
+
+    public static IReadOnlyList<Migration> All { get; } =
+    [
+        new(1, "users, subscriptions, offices, slots, outbox, settings, leases", d => InitialSchema.SelectMany(d.CreateTable)),
+    ];
+
+    public static int Latest => All[^1].Version;
+}

@@ -1,0 +1,22 @@
+namespace PassportBot.Storage.Schema;
+
+/// <summary>Portable column types; each dialect names them.</summary>
+internal enum ColumnType
+{
+    /// <summary>64-bit integer (ids, counters, unix-millisecond timestamps).</summary>
+    BigInt,
+    Int,
+    Double,
+    /// <summary>Short text that may be part of a key (codes, names, dates, times).</summary>
+    ShortText,
+    /// <summary>Text of any length that is never indexed (addresses, payloads, setting values).</summary>
+    LongText,
+    /// <summary>Auto-incremented 64-bit primary key.</summary>
+    Identity,
+}
+
+internal sealed record ColumnSpec(string Name, ColumnType Type, bool Nullable = false);
+
+internal sealed record IndexSpec(string Name, params string[] Columns);
+
+internal sealed record TableSpec(string Name, IReadOnlyList<ColumnSpec> Columns, IReadOnlyList<string> PrimaryKey, IReadOnlyList<IndexSpec> Indexes);

@@ -1,0 +1,72 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using PassportBot.Storage.Schema;
+
+namespace PassportBot.Storage.Sql;
+
+/// <summary>SQLite: one writer at a time, so a write transaction (BEGIN IMMEDIATE) is the lock.</summary>
+internal sealed class SqliteDialect : SqlDialect
+{
+    private const int BusyTimeoutMs = 30_000;
+
+    public SqliteDialect(string connectionString) : base(connectionString)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        IsInMemory = builder.Mode == SqliteOpenMode.Memory || builder.DataSource is "" or ":memory:";
+        if (!IsInMemory)
+        {
+            var folder = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
+            if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
+        }
+    }
+
+    private bool IsInMemory { get; }
+
+    public override string Name => "sqlite";
+
+    public override int MaxParameters => 32_766;
+
+    public override bool WriteTransactionLocksDatabase => true;
+
+    public override string ForUpdateSkipLocked => "";
+
+    public override DbConnection CreateConnection() => new SqliteConnection(ConnectionString);
+
+    public override async Task OnOpenedAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        // WAL lets readers run beside the writer; NORMAL sync is durable across process crashes in WAL mode.
+        command.CommandText = IsInMemory
+            ? $"PRAGMA busy_timeout = {BusyTimeoutMs};"
+            : $"PRAGMA busy_timeout = {BusyTimeoutMs}; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;";
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public override Task<DbTransaction> BeginWriteTransactionAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        // BEGIN IMMEDIATE takes the write lock now (waiting up to busy_timeout), not at the first write, so a
+        // read-then-write transaction never fails half-way with SQLITE_BUSY.
+        return Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false));
+    }
+
+    /// <summary>Each migration runs in a BEGIN IMMEDIATE transaction that re-reads the version: that is the lock.</summary>
+    public override Task<IAsyncDisposable> AcquireMigrationLockAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        Task.FromResult<IAsyncDisposable>(NoLock.Instance);
+
+    public override string TypeName(ColumnType type) => type switch
+    {
+        ColumnType.BigInt or ColumnType.Int => "INTEGER",
+        ColumnType.Double => "REAL",
+        ColumnType.ShortText or ColumnType.LongText => "TEXT",
+        ColumnType.Identity => "INTEGER PRIMARY KEY AUTOINCREMENT",
+        _ => throw new ArgumentOutOfRangeException(nameof(type)),
+    };
+
+    private sealed class NoLock : IAsyncDisposable
+    {
+        public static readonly NoLock Instance = new();
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,135 @@
+using System.Data;
+using System.Data.Common;
+using Dapper;
+using PassportBot.Domain;
+using PassportBot.Storage.Sql;
+
+namespace PassportBot.Storage.Stores;
+
+internal sealed class SubscriptionStore : ISubscriptionStore
+{
+    private static readonly ColumnBinding[] UserColumns =
+    [
+        new("chat_id", DbType.Int64), new("language", DbType.String), new("active", DbType.Int32),
+        new("deactivated_reason", DbType.String), new("created_at", DbType.Int64), new("updated_at", DbType.Int64),
+    ];
+
+    private readonly StorageDatabase _database;
+    private readonly TimeProvider _timeProvider;
+    private readonly MultiRowInsert _activateKeepingLanguage;
+    private readonly MultiRowInsert _activateWithLanguage;
+    private readonly MultiRowInsert _setLanguage;
+    private readonly MultiRowInsert _follow;
+
+    public SubscriptionStore(StorageDatabase database, TimeProvider timeProvider)
+    {
+        _database = database;
+        _timeProvider = timeProvider;
+        var dialect = database.Dialect;
+        string[] key = ["chat_id"];
+        _activateKeepingLanguage = new(dialect, "users", UserColumns, Conflict.Update(key, "active", "deactivated_reason", "updated_at"));
+        _activateWithLanguage = new(dialect, "users", UserColumns, Conflict.Update(key, "language", "active", "deactivated_reason", "updated_at"));
+        _setLanguage = new(dialect, "users", UserColumns, Conflict.Update(key, "language", "updated_at"));
+        _follow = new(dialect, "subscriptions",
+            [new("chat_id", DbType.Int64), new("province", DbType.String), new("created_at", DbType.Int64)],
+            Conflict.Ignore("chat_id", "province"));
+    }
+
+    public Task<bool> SubscribeAsync(long chatId, string province, Language? language, CancellationToken cancellationToken)
+    {
+        var now = DbValues.ToUnixMs(_timeProvider.GetUtcNow());
+        return _database.WriteAsync(async (connection, transaction) =>
+        {
+            // A new user gets the given language or Italian; an existing one keeps theirs unless one is given.
+            var upsert = language is null ? _activateKeepingLanguage : _activateWithLanguage;
+            object?[] user = [chatId, DbValues.ToDb(language ?? Language.Italian), 1, null, now, now];
+            await upsert.ExecuteAsync(connection, transaction, [user], cancellationToken).ConfigureAwait(false);
+            var added = await _follow.ExecuteAsync(connection, transaction, [[chatId, province, now]], cancellationToken).ConfigureAwait(false);
+            return added > 0;
+        }, cancellationToken);
+    }
+
+    public async Task<bool> UnsubscribeAsync(long chatId, string province, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var removed = await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM subscriptions WHERE chat_id = @chatId AND province = @province",
+            new { chatId, province }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return removed > 0;
+    }
+
+    public async Task<int> UnsubscribeAllAsync(long chatId, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await DeleteSubscriptionsAsync(connection, null, chatId, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<string>> GetProvincesAsync(long chatId, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var provinces = await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT province FROM subscriptions WHERE chat_id = @chatId ORDER BY province",
+            new { chatId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return provinces.AsList();
+    }
+
+    public async Task<IReadOnlyList<Subscriber>> GetSubscribersAsync(string province, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<(long ChatId, string Language)>(new CommandDefinition(
+            """
+            SELECT u.chat_id, u.language FROM subscriptions s
+            JOIN users u ON u.chat_id = s.chat_id
+            WHERE s.province = @province AND u.active = 1
+            ORDER BY u.chat_id
+            """,
+            new { province }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return rows.Select(r => new Subscriber(r.ChatId, DbValues.ParseLanguage(r.Language))).ToList();
+    }
+
+    public async Task<IReadOnlyList<string>> GetFollowedProvincesAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var provinces = await connection.QueryAsync<string>(new CommandDefinition(
+            """
+            SELECT DISTINCT s.province FROM subscriptions s
+            JOIN users u ON u.chat_id = s.chat_id
+            WHERE u.active = 1
+            ORDER BY s.province
+            """,
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return provinces.AsList();
+    }
+
+    public async Task<Language?> GetLanguageAsync(long chatId, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var code = await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
+            "SELECT language FROM users WHERE chat_id = @chatId", new { chatId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return code is null ? null : DbValues.ParseLanguage(code);
+    }
+
+    public async Task SetLanguageAsync(long chatId, Language language, CancellationToken cancellationToken)
+    {
+        var now = DbValues.ToUnixMs(_timeProvider.GetUtcNow());
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        object?[] user = [chatId, DbValues.ToDb(language), 1, null, now, now];
+        await _setLanguage.ExecuteAsync(connection, null, [user], cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task DeactivateChatAsync(long chatId, string reason, CancellationToken cancellationToken)
+    {
+        var now = DbValues.ToUnixMs(_timeProvider.GetUtcNow());
+        return _database.WriteAsync(async (connection, transaction) =>
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE users SET active = 0, deactivated_reason = @reason, updated_at = @now WHERE chat_id = @chatId",
+                new { chatId, reason, now }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return await DeleteSubscriptionsAsync(connection, transaction, chatId, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
+    }
+
+    private static Task<int> DeleteSubscriptionsAsync(DbConnection connection, DbTransaction? transaction, long chatId, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM subscriptions WHERE chat_id = @chatId", new { chatId }, transaction, cancellationToken: cancellationToken));
+}
