@@ -1,0 +1,91 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PassportBot.Messaging;
+using PassportBot.Storage;
+
+namespace PassportBot.Workers;
+
+/// <summary>Publishes outbox entries (written in the same transaction as the slot changes that caused them) and
+/// deletes them once the bus confirmed. A crash between publish and delete republishes the batch: duplicates are
+/// bounded by one batch, nothing is lost.</summary>
+public sealed partial class OutboxRelayService(
+    IOutboxStore outbox,
+    IMessageBus bus,
+    OutboxSignal signal,
+    IOptions<WorkersOptions> options,
+    TimeProvider time,
+    ILogger<OutboxRelayService> logger) : BackgroundService
+{
+    private readonly string _owner = Environment.MachineName + "-relay-" + Guid.NewGuid().ToString("N")[..8];
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var o = options.Value;
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                int published;
+                do
+                {
+                    published = await RelayBatchAsync(o, stoppingToken).ConfigureAwait(false);
+                } while (published > 0 && !stoppingToken.IsCancellationRequested);
+                failures = 0;
+                await signal.WaitAsync(o.RelayPollInterval, time, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                failures++;
+                LogRelayFailed(ex);
+                var backoff = TimeSpan.FromMilliseconds(Math.Min(30_000, 200 * Math.Pow(2, Math.Min(failures, 8))));
+                try { await Task.Delay(backoff, time, stoppingToken).ConfigureAwait(false); } catch (OperationCanceledException) { break; }
+            }
+        }
+    }
+
+    /// <summary>Returns how many entries were published.</summary>
+    public async Task<int> RelayBatchAsync(WorkersOptions o, CancellationToken ct)
+    {
+        var batch = await outbox.ClaimAsync(_owner, o.RelayBatchSize, o.RelayLease, ct).ConfigureAwait(false);
+        if (batch.Count == 0) return 0;
+
+        var messages = new List<OutgoingMessage>(batch.Count);
+        var done = new List<long>(batch.Count);
+        foreach (var entry in batch)
+        {
+            done.Add(entry.Id);
+            if (entry.Queue != Queues.Message.Name)
+            {
+                LogUnknownQueue(entry.Id, entry.Queue);
+                continue;
+            }
+            try
+            {
+                messages.Add(MessageJson.Deserialize<OutgoingMessage>(entry.Payload));
+            }
+            catch (System.Text.Json.JsonException ex)
+            {
+                LogBadEntry(entry.Id, ex.Message);
+            }
+        }
+
+        if (messages.Count > 0) await bus.PublishManyAsync(Queues.Message, messages, ct).ConfigureAwait(false);
+        await outbox.DeleteAsync(done, ct).ConfigureAwait(false);
+        return batch.Count;
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Outbox relay failed; backing off")]
+    private partial void LogRelayFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Outbox entry {Id} names unknown queue {Queue}; dropped")]
+    private partial void LogUnknownQueue(long id, string queue);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Outbox entry {Id} is not a valid message ({Reason}); dropped")]
+    private partial void LogBadEntry(long id, string reason);
+}

@@ -1,0 +1,61 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using PassportBot.Agenda;
+
+namespace PassportBot.Workers;
+
+public static class ServiceCollectionExtensions
+{
+    /// <summary>Options and helpers every worker role shares.</summary>
+    public static IServiceCollection AddWorkerCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<WorkersOptions>().Bind(configuration.GetSection(WorkersOptions.Section))
+            .ValidateDataAnnotations()
+            .Validate(o => o.GraceWindow >= TimeSpan.Zero, "Workers:GraceWindow must not be negative.")
+            .Validate(o => o.PollerTick > TimeSpan.Zero, "Workers:PollerTick must be positive.")
+            .ValidateOnStart();
+        services.AddOptions<AdminOptions>().Bind(configuration.GetSection("Telegram"));
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<OutboxSignal>();
+        return services;
+    }
+
+    /// <summary>The poller role (needs the agenda client, storage and bus registered).</summary>
+    public static IServiceCollection AddPoller(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddWorkerCore(configuration);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAgendaCredentialSource, SettingsCredentialSource>());
+        services.TryAddSingleton<PollerStatus>();
+        services.TryAddSingleton<AdminAlerts>();
+        services.AddHostedService<PollerService>();
+        services.AddHealthChecks().AddCheck<PollerHealthCheck>("poller");
+        return services;
+    }
+
+    /// <summary>The availability handler role, with the outbox relay that publishes what it writes.</summary>
+    public static IServiceCollection AddAvailabilityHandler(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddWorkerCore(configuration);
+        services.TryAddSingleton<AvailabilityHandler>();
+        services.AddHostedService<AvailabilityHandlerService>();
+        services.AddOutboxRelay(configuration);
+        return services;
+    }
+
+    public static IServiceCollection AddOutboxRelay(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddWorkerCore(configuration);
+        if (services.Any(d => d.ImplementationType == typeof(OutboxRelayService))) return services;
+        services.AddHostedService<OutboxRelayService>();
+        return services;
+    }
+
+    public static IServiceCollection AddNewUserHandler(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddWorkerCore(configuration);
+        services.TryAddSingleton<NewUserHandler>();
+        services.AddHostedService<NewUserHandlerService>();
+        return services;
+    }
+}

@@ -1,0 +1,45 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace PassportBot.Workers;
+
+/// <summary><c>Workers:*</c> configuration.</summary>
+public sealed class WorkersOptions
+{
+    public const string Section = "Workers";
+
+    /// <summary>A slot back after being gone longer than this is a cancellation and is announced again.</summary>
+    public TimeSpan GraceWindow { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Consecutive complete polls that must miss a slot before it is closed.</summary>
+    [Range(1, 10)]
+    public int MissesToClose { get; set; } = 2;
+
+    /// <summary>How often a poller looks for provinces whose poll is due (a fraction of the poll interval).</summary>
+    public TimeSpan PollerTick { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Upper bound of the random pause before each province's poll (spreads load on the site).</summary>
+    public TimeSpan PollJitter { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Provinces polled at once by one poller.</summary>
+    [Range(1, 64)]
+    public int PollConcurrency { get; set; } = 4;
+
+    /// <summary>Availability updates applied at once (different provinces run in parallel; one province is serialised by the store).</summary>
+    [Range(1, 64)]
+    public int AvailabilityConcurrency { get; set; } = 4;
+
+    [Range(1, 10_000)]
+    public int RelayBatchSize { get; set; } = 1000;
+
+    /// <summary>How often the outbox relay looks for work written by other processes.</summary>
+    public TimeSpan RelayPollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>How long a relay owns the entries it claimed before another may take them.</summary>
+    public TimeSpan RelayLease { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>Who gets operator alerts: <c>Telegram:AdminChatIds</c>.</summary>
+public sealed class AdminOptions
+{
+    public long[] AdminChatIds { get; set; } = [];
+}
