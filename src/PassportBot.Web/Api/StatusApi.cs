@@ -1,0 +1,176 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PassportBot.Domain;
+using PassportBot.Storage;
+
+namespace PassportBot.Web.Api;
+
+/// <summary><c>/api/*</c>: read-only JSON over <see cref="IDashboardQueries"/>. Counts and public office data only.</summary>
+internal static class StatusApi
+{
+    public const int DefaultLimit = 500;
+    public const int MaxLimit = 5000;
+
+    public static void Map(IEndpointRouteBuilder endpoints)
+    {
+        var api = endpoints.MapGroup("/api");
+        api.AddEndpointFilter(StorageFailures);
+        api.MapGet("/slots", GetSlotsAsync);
+        api.MapGet("/slots/{officeId}/{date}/{time}/history", GetHistoryAsync);
+        api.MapGet("/provinces", GetProvincesAsync);
+        api.MapGet("/offices", GetOfficesAsync);
+    }
+
+    /// <param name="sort"><c>date</c> (default: by slot date and time) or <c>recent</c> (latest gone or seen first).</param>
+    private static async Task<Results<JsonHttpResult<IReadOnlyList<SlotDto>>, ProblemHttpResult>> GetSlotsAsync(
+        string? province, string? state, string? limit, string? sort,
+        IDashboardQueries queries, ReadCache cache, HttpContext http, CancellationToken cancellationToken)
+    {
+        if (!TryProvince(province, out var agendaCode, out var problem)) return problem;
+
+        SlotState slotState;
+        switch (state?.Trim().ToLowerInvariant())
+        {
+            case null or "" or "open": slotState = SlotState.Open; break;
+            case "gone": slotState = SlotState.Gone; break;
+            case "all": slotState = SlotState.All; break;
+            default: return BadRequest("Unknown state", $"state must be open, gone or all, not '{Shorten(state)}'.");
+        }
+
+        var take = DefaultLimit;
+        if (!string.IsNullOrWhiteSpace(limit))
+        {
+            if (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out take) || take < 1)
+                return BadRequest("Invalid limit", $"limit must be a whole number from 1 to {MaxLimit}.");
+            take = Math.Min(take, MaxLimit);
+        }
+
+        bool recentFirst;
+        switch (sort?.Trim().ToLowerInvariant())
+        {
+            case null or "" or "date": recentFirst = false; break;
+            case "recent": recentFirst = true; break;
+            default: return BadRequest("Unknown sort", $"sort must be date or recent, not '{Shorten(sort)}'.");
+        }
+
+        IReadOnlyList<SlotDto> result;
+        if (recentFirst)
+        {
+            // IDashboardQueries orders by slot date only; "most recently gone" is ordered here over the widest
+            // window the API allows (cached, so one database read serves every limit).
+            var window = await cache.GetAsync(
+                ("slots", agendaCode, slotState, MaxLimit),
+                ct => queries.GetSlotsAsync(agendaCode, slotState, MaxLimit, ct), cancellationToken);
+            result = window
+                .OrderByDescending(s => s.GoneAt ?? s.LastSeen)
+                .ThenBy(s => s.Date).ThenBy(s => s.Time).ThenBy(s => s.OfficeId)
+                .Take(take).Select(SlotDto.From).ToArray();
+        }
+        else
+        {
+            result = await cache.GetAsync(
+                ("slots-dto", agendaCode, slotState, take),
+                async ct => (IReadOnlyList<SlotDto>)(await queries.GetSlotsAsync(agendaCode, slotState, take, ct)).Select(SlotDto.From).ToArray(),
+                cancellationToken);
+        }
+        return Json(http, result, ApiJsonContext.Default.IReadOnlyListSlotDto);
+    }
+
+    private static async Task<Results<JsonHttpResult<SlotHistoryDto>, ProblemHttpResult>> GetHistoryAsync(
+        string officeId, string date, string time,
+        IDashboardQueries queries, ReadCache cache, HttpContext http, CancellationToken cancellationToken)
+    {
+        if (!SlotKey.TryParse($"{officeId}|{date}|{time}", out var parsed))
+            return BadRequest("Invalid slot", "Expected /api/slots/{officeId}/{yyyy-MM-dd}/{HH:mm}/history.");
+        var key = parsed.Value;
+
+        var points = await cache.GetAsync(("history", key), ct => queries.GetPlacesHistoryAsync(key, ct), cancellationToken);
+        // Every stored slot has at least its first observation, so no points means no such slot.
+        if (points.Count == 0)
+            return TypedResults.Problem($"No slot {key} is recorded.", statusCode: StatusCodes.Status404NotFound, title: "Unknown slot");
+
+        var dto = new SlotHistoryDto(key.OfficeId, ApiFormat.Date(key.Date), ApiFormat.Time(key.Time),
+            points.OrderBy(p => p.At).Select(p => new PlacesPointDto(ApiFormat.Instant(p.At), p.Places)).ToArray());
+        return Json(http, dto, ApiJsonContext.Default.SlotHistoryDto);
+    }
+
+    private static async Task<JsonHttpResult<IReadOnlyList<ProvinceDto>>> GetProvincesAsync(
+        IDashboardQueries queries, ReadCache cache, HttpContext http, CancellationToken cancellationToken)
+    {
+        var rows = await cache.GetAsync("provinces", async ct =>
+        {
+            var stats = (await queries.GetProvinceStatsAsync(ct))
+                .GroupBy(s => s.Province, StringComparer.OrdinalIgnoreCase)
+                .ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
+            // Every province appears, with zeros where nothing is known; SU shows the numbers of CA, which serves it.
+            return (IReadOnlyList<ProvinceDto>)ProvinceCatalog.All.Select(p =>
+            {
+                stats.TryGetValue(p.QuesturaCode, out var s);
+                return new ProvinceDto(p.Code, p.Name, p.Region, p.QuesturaCode,
+                    s?.OpenSlots ?? 0, s?.Offices ?? 0, s?.Subscribers ?? 0,
+                    s?.FirstOpenDate is { } d ? ApiFormat.Date(d) : null);
+            }).ToArray();
+        }, cancellationToken);
+        return Json(http, rows, ApiJsonContext.Default.IReadOnlyListProvinceDto);
+    }
+
+    private static async Task<Results<JsonHttpResult<IReadOnlyList<OfficeDto>>, ProblemHttpResult>> GetOfficesAsync(
+        string? province, IDashboardQueries queries, ReadCache cache, HttpContext http, CancellationToken cancellationToken)
+    {
+        if (!TryProvince(province, out var agendaCode, out var problem)) return problem;
+        var offices = await cache.GetAsync(("offices", agendaCode), async ct =>
+            (IReadOnlyList<OfficeDto>)(await queries.GetOfficesAsync(agendaCode, ct))
+                .OrderBy(o => o.Province, StringComparer.Ordinal).ThenBy(o => o.Code, StringComparer.Ordinal)
+                .Select(OfficeDto.From).ToArray(),
+            cancellationToken);
+        return Json(http, offices, ApiJsonContext.Default.IReadOnlyListOfficeDto);
+    }
+
+    /// <summary>Absent = every province; otherwise any of the 107 codes, case-insensitive, mapped to its agenda code.</summary>
+    private static bool TryProvince(string? province, out string? agendaCode, out ProblemHttpResult problem)
+    {
+        problem = null!;
+        agendaCode = null;
+        if (string.IsNullOrWhiteSpace(province)) return true;
+        if (ProvinceCatalog.TryNormalize(province, out agendaCode)) return true;
+        problem = BadRequest("Unknown province", $"'{Shorten(province)}' is not an Italian province code (two letters, e.g. TO).");
+        return false;
+    }
+
+    private static JsonHttpResult<T> Json<T>(HttpContext http, T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
+    {
+        var cacheFor = http.RequestServices.GetRequiredService<IOptions<WebOptions>>().Value.CacheDuration;
+        http.Response.Headers.CacheControl = cacheFor > TimeSpan.Zero
+            ? $"public, max-age={(int)Math.Ceiling(cacheFor.TotalSeconds)}"
+            : "no-cache";
+        return TypedResults.Json(value, type);
+    }
+
+    private static ProblemHttpResult BadRequest(string title, string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: title);
+
+    private static string Shorten(string? text) => text is { Length: > 20 } ? text[..20] + "…" : text ?? string.Empty;
+
+    /// <summary>A storage outage answers 503 with a generic problem: the exception (which may name hosts) is only logged.</summary>
+    private static async ValueTask<object?> StorageFailures(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        try
+        {
+            return await next(context);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !context.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>()
+                .CreateLogger("PassportBot.Web.Api")
+                .LogError(ex, "Status API query {Path} failed", context.HttpContext.Request.Path.Value);
+            return TypedResults.Problem("The database did not answer; try again shortly.",
+                statusCode: StatusCodes.Status503ServiceUnavailable, title: "Storage unavailable");
+        }
+    }
+}

@@ -1,0 +1,84 @@
+using System.Collections;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace PassportBot.Web.Health;
+
+/// <summary>Writes <c>{"status":…,"components":{"name":{"status","description","data"}}}</c>.</summary>
+internal static class HealthResponseWriter
+{
+    // Checks are written by other components; the public report must not become a way to leak their secrets.
+    private static readonly string[] SecretMarkers = ["token", "cookie", "csrf", "password", "secret", "connectionstring", "apikey"];
+
+    public static async Task WriteAsync(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json; charset=utf-8";
+        await using var json = new Utf8JsonWriter(context.Response.Body);
+        json.WriteStartObject();
+        json.WriteString("status", report.Status.ToString());
+        json.WriteStartObject("components");
+        foreach (var (name, entry) in report.Entries.OrderBy(e => e.Key, StringComparer.Ordinal))
+        {
+            json.WriteStartObject(name);
+            json.WriteString("status", entry.Status.ToString());
+            if (entry.Description is null) json.WriteNull("description");
+            else json.WriteString("description", entry.Description);
+            json.WriteStartObject("data");
+            foreach (var (key, value) in entry.Data.OrderBy(d => d.Key, StringComparer.Ordinal))
+            {
+                json.WritePropertyName(key);
+                if (IsSecret(key)) json.WriteStringValue("[redacted]");
+                else WriteValue(json, value, depth: 0);
+            }
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+        json.WriteEndObject();
+        json.WriteEndObject();
+        await json.FlushAsync(context.RequestAborted);
+    }
+
+    internal static bool IsSecret(string key)
+    {
+        var folded = key.Replace("_", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
+        return SecretMarkers.Any(m => folded.Contains(m, StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static void WriteValue(Utf8JsonWriter json, object? value, int depth)
+    {
+        switch (value)
+        {
+            case null: json.WriteNullValue(); break;
+            case string s: json.WriteStringValue(s); break;
+            case bool b: json.WriteBooleanValue(b); break;
+            case int or long or short or byte or uint or ulong or ushort or sbyte:
+                json.WriteNumberValue(Convert.ToInt64(value, CultureInfo.InvariantCulture)); break;
+            case double d when double.IsFinite(d): json.WriteNumberValue(d); break;
+            case float f when float.IsFinite(f): json.WriteNumberValue(f); break;
+            case decimal m: json.WriteNumberValue(m); break;
+            case DateTimeOffset dto: json.WriteStringValue(Api.ApiFormat.Instant(dto)); break;
+            case DateTime dt: json.WriteStringValue(Api.ApiFormat.Instant(new DateTimeOffset(dt.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(dt, DateTimeKind.Utc) : dt))); break;
+            case TimeSpan ts: json.WriteStringValue(ts.ToString("c", CultureInfo.InvariantCulture)); break;
+            case Enum e: json.WriteStringValue(e.ToString()); break;
+            case IDictionary map when depth < 2:
+                json.WriteStartObject();
+                foreach (DictionaryEntry item in map)
+                {
+                    var key = Convert.ToString(item.Key, CultureInfo.InvariantCulture) ?? string.Empty;
+                    json.WritePropertyName(key);
+                    if (IsSecret(key)) json.WriteStringValue("[redacted]");
+                    else WriteValue(json, item.Value, depth + 1);
+                }
+                json.WriteEndObject();
+                break;
+            case IEnumerable list when depth < 2:
+                json.WriteStartArray();
+                foreach (var item in list) WriteValue(json, item, depth + 1);
+                json.WriteEndArray();
+                break;
+            default: json.WriteStringValue(Convert.ToString(value, CultureInfo.InvariantCulture)); break;
+        }
+    }
+}

@@ -1,0 +1,51 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using PassportBot.Web.Api;
+using PassportBot.Web.Dashboard;
+using PassportBot.Web.Health;
+
+namespace PassportBot.Web;
+
+public static class WebEndpointRouteBuilderExtensions
+{
+    /// <summary>Maps the endpoints and makes the server listen on <c>Web:Urls</c> (unless the host already set
+    /// addresses explicitly on <see cref="WebApplication.Urls"/>).</summary>
+    public static WebApplication MapPassportBotWeb(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        if (app.Urls.Count == 0)
+        {
+            foreach (var url in app.Services.GetRequiredService<IOptions<WebOptions>>().Value.UrlList) app.Urls.Add(url);
+        }
+        ((IEndpointRouteBuilder)app).MapPassportBotWeb();
+        return app;
+    }
+
+    /// <summary><c>GET /health</c>, <c>GET /api/*</c> and the dashboard at <c>/</c>.</summary>
+    public static IEndpointRouteBuilder MapPassportBotWeb(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+
+        // Degraded (e.g. expired agenda credentials) still answers 200: the host is up and serving.
+        endpoints.MapHealthChecks("/health", new HealthCheckOptions
+        {
+            ResponseWriter = HealthResponseWriter.WriteAsync,
+            ResultStatusCodes =
+            {
+                [Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy] = StatusCodes.Status200OK,
+                [Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded] = StatusCodes.Status200OK,
+                [Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
+            },
+        });
+
+        StatusApi.Map(endpoints);
+
+        endpoints.MapGet("/", (HttpContext http, DashboardAssets assets) => assets.Serve(http, "index.html"));
+        endpoints.MapGet("/assets/{name}", (string name, HttpContext http, DashboardAssets assets) => assets.Serve(http, name));
+        return endpoints;
+    }
+}

@@ -1,0 +1,51 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using PassportBot.Storage;
+using PassportBot.Web.Api;
+using PassportBot.Web.Dashboard;
+using PassportBot.Web.Health;
+
+namespace PassportBot.Web;
+
+public static class WebServiceCollectionExtensions
+{
+    /// <summary>Status API, dashboard and the "storage" health check. Needs the storage services
+    /// (<see cref="IDashboardQueries"/>, <see cref="IStorageMigrator"/>) registered by the storage component.
+    /// Other components add their own checks with <c>services.AddHealthChecks().AddCheck(...)</c>.</summary>
+    public static IServiceCollection AddPassportBotWeb(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        var section = configuration.GetSection(WebOptions.Section);
+        services.AddOptions<WebOptions>()
+            .Bind(section)
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebOptions>, WebOptionsValidator>());
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ReadCache>();
+        services.TryAddSingleton<DashboardAssets>();
+
+        var provider = configuration[$"{StorageOptions.Section}:{nameof(StorageOptions.Provider)}"];
+        services.TryAddSingleton(new StorageProviderName(string.IsNullOrWhiteSpace(provider) ? new StorageOptions().Provider : provider.Trim()));
+
+        var timeout = section.Get<WebOptions>()?.HealthCheckTimeout ?? new WebOptions().HealthCheckTimeout;
+        services.AddHealthChecks().AddCheck<StorageHealthCheck>(
+            "storage", failureStatus: HealthStatus.Unhealthy, tags: ["ready"], timeout: timeout > TimeSpan.Zero ? timeout : null);
+        return services;
+    }
+
+    /// <summary>Gives each configuration error its own line at start instead of one generic message.</summary>
+    private sealed class WebOptionsValidator : IValidateOptions<WebOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, WebOptions options)
+        {
+            var errors = WebOptions.Validate(options).ToArray();
+            return errors.Length == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        }
+    }
+}
