@@ -1,0 +1,26 @@
+namespace PassportBot.Telegram.Dispatching;
+
+/// <summary>Counters since start, for /health and the benchmark.</summary>
+/// <param name="Retried">Sends repeated in-process (after a 429, a transient failure or a plain-text fallback).</param>
+/// <param name="Redelivered">Messages handed back to the bus after repeated transient failures.</param>
+public sealed record DispatcherCounters(
+    long Sent, long Retried, long TooManyRequests, long Deactivated, long Failed, long PlainTextFallbacks,
+    long Redelivered, DateTimeOffset? PausedUntil);
+
+public sealed class DispatcherMetrics(SendRateLimiter limiter)
+{
+    private long _sent, _retried, _tooManyRequests, _deactivated, _failed, _plainText, _redelivered;
+
+    public DispatcherCounters Snapshot() => new(
+        Interlocked.Read(ref _sent), Interlocked.Read(ref _retried), Interlocked.Read(ref _tooManyRequests),
+        Interlocked.Read(ref _deactivated), Interlocked.Read(ref _failed), Interlocked.Read(ref _plainText),
+        Interlocked.Read(ref _redelivered), limiter.PausedUntil);
+
+    internal void Sent() => Interlocked.Increment(ref _sent);
+    internal void Retried() => Interlocked.Increment(ref _retried);
+    internal void TooManyRequests() => Interlocked.Increment(ref _tooManyRequests);
+    internal void Deactivated() => Interlocked.Increment(ref _deactivated);
+    internal void Failed() => Interlocked.Increment(ref _failed);
+    internal void PlainTextFallback() => Interlocked.Increment(ref _plainText);
+    internal void Redelivered() => Interlocked.Increment(ref _redelivered);
+}

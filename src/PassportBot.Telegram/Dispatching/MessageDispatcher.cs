@@ -1,0 +1,104 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PassportBot.Messaging;
+using PassportBot.Storage;
+using PassportBot.Telegram.Sending;
+
+namespace PassportBot.Telegram.Dispatching;
+
+/// <summary>Thrown after repeated transient failures so the bus redelivers the message later.</summary>
+public sealed class TelegramUnavailableException(string message) : Exception(message);
+
+/// <summary>Delivers one queued message under the rate limits and decides what each outcome means:
+/// 429 pauses everything and retries, a gone chat is deactivated, transient failures back off and finally
+/// go back to the bus, formatting bugs fall back to plain text once, other bad requests are logged and counted.</summary>
+public sealed partial class MessageDispatcher(
+    INotifier notifier,
+    SendRateLimiter limiter,
+    ISubscriptionStore subscriptions,
+    DispatcherMetrics metrics,
+    IOptions<TelegramOptions> options,
+    TimeProvider time,
+    ILogger<MessageDispatcher> logger)
+{
+    private readonly int _transientAttempts = Math.Max(1, options.Value.TransientRetries + 1);
+    private readonly TimeSpan _transientDelay = options.Value.TransientRetryDelay;
+
+    public async Task DispatchAsync(OutgoingMessage message, CancellationToken cancellationToken)
+    {
+        var current = message;
+        var transientFailures = 0;
+        while (true)
+        {
+            await limiter.WaitAsync(current.ChatId, cancellationToken);
+            var result = await notifier.SendAsync(current, cancellationToken);
+            switch (result)
+            {
+                case SendResult.Sent:
+                    metrics.Sent();
+                    return;
+
+                case SendResult.RetryAfter retry:
+                    metrics.TooManyRequests();
+                    metrics.Retried();
+                    limiter.Pause(retry.Delay);
+                    LogRateLimited(message.Id, retry.Delay.TotalSeconds);
+                    break;
+
+                case SendResult.ChatUnavailable gone:
+                    await subscriptions.DeactivateChatAsync(current.ChatId, gone.Reason, cancellationToken);
+                    metrics.Deactivated();
+                    LogChatDeactivated(current.ChatId, gone.Reason, message.Id);
+                    return;
+
+                case SendResult.BadRequest bad when bad.IsEntityParseError && current.ParseMode is not null:
+                    LogEntityError(message.Id, current.ChatId, bad.Description);
+                    metrics.PlainTextFallback();
+                    metrics.Retried();
+                    current = current with { Content = HtmlText.ToPlainText(current.Content), ParseMode = null };
+                    break;
+
+                case SendResult.BadRequest bad:
+                    metrics.Failed();
+                    LogDropped(message.Id, current.ChatId, bad.Description);
+                    return;
+
+                case SendResult.Transient transient:
+                    transientFailures++;
+                    if (transientFailures >= _transientAttempts)
+                    {
+                        metrics.Redelivered();
+                        LogHandedBack(message.Id, transientFailures, transient.Description);
+                        throw new TelegramUnavailableException(
+                            $"Message {message.Id} not sent after {transientFailures} attempts: {transient.Description}");
+                    }
+                    metrics.Retried();
+                    var delay = _transientDelay * Math.Pow(2, transientFailures - 1);
+                    LogTransient(message.Id, transient.Description, delay.TotalMilliseconds);
+                    await Task.Delay(delay, time, cancellationToken);
+                    break;
+
+                default:
+                    throw new InvalidOperationException($"Unknown send result {result.GetType().Name}.");
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Telegram rate limit hit sending {MessageId}: pausing all sending for {Seconds} s")]
+    private partial void LogRateLimited(string messageId, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Chat {ChatId} is unavailable ({Reason}); deactivated its subscriptions (message {MessageId})")]
+    private partial void LogChatDeactivated(long chatId, string reason, string messageId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Message {MessageId} to chat {ChatId} has malformed HTML ({Description}); resending as plain text")]
+    private partial void LogEntityError(string messageId, long chatId, string description);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Message {MessageId} to chat {ChatId} was refused by Telegram and dropped: {Description}")]
+    private partial void LogDropped(string messageId, long chatId, string description);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId}: transient failure ({Description}); retrying in {DelayMs} ms")]
+    private partial void LogTransient(string messageId, string description, double delayMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId} failed {Attempts} times ({Description}); handing it back to the queue")]
+    private partial void LogHandedBack(string messageId, int attempts, string description);
+}

@@ -1,0 +1,179 @@
+namespace PassportBot.Telegram.Dispatching;
+
+/// <summary>Limits the dispatcher applies before each send.</summary>
+/// <param name="MessagesPerSecond">Global rate; null = no global limit.</param>
+/// <param name="Burst">Tokens the global bucket holds: small, so no one-second window exceeds the rate by much.</param>
+public sealed record SendRateLimits(double? MessagesPerSecond, int Burst, TimeSpan PrivateChatInterval, TimeSpan GroupChatInterval)
+{
+    public static SendRateLimits From(TelegramOptions o)
+    {
+        var rate = o.RateLimitEnabled ? o.EffectiveMessagesPerSecond : (double?)null;
+        return new SendRateLimits(
+            rate,
+            Burst: rate is { } r ? Math.Max(1, (int)(r / 10)) : 1,
+            o.PerChatInterval,
+            TimeSpan.FromMinutes(1) / o.GroupMessagesPerMinute);
+    }
+}
+
+/// <summary>
+/// Gate in front of every send: a token bucket for the bot's global rate, spacing per chat (private chats
+/// and groups, groups being negative ids) and a global pause that a 429 sets. Waiting is on the injected
+/// <see cref="TimeProvider"/>, so tests drive it with a fake clock.
+/// </summary>
+public sealed class SendRateLimiter(SendRateLimits limits, TimeProvider time)
+{
+    private const int MinPruneThreshold = 4096;
+
+    private readonly Lock _lock = new();
+    private readonly Dictionary<long, ChatSlot> _chats = [];
+    private readonly double _burst = Math.Max(1, limits.Burst);
+    private double _tokens = Math.Max(1, limits.Burst);
+    private DateTimeOffset _lastRefill = time.GetUtcNow();
+    private DateTimeOffset _pausedUntil = DateTimeOffset.MinValue;
+    private int _pruneThreshold = MinPruneThreshold;
+
+    public SendRateLimits Limits => limits;
+
+    /// <summary>When sending resumes after a 429; null when not paused.</summary>
+    public DateTimeOffset? PausedUntil
+    {
+        get
+        {
+            lock (_lock) return _pausedUntil > time.GetUtcNow() ? _pausedUntil : null;
+        }
+    }
+
+    /// <summary>Chats with a spacing entry (for tests and metrics).</summary>
+    public int TrackedChats
+    {
+        get
+        {
+            lock (_lock) return _chats.Count;
+        }
+    }
+
+    /// <summary>Stops every send for <paramref name="duration"/> from now (never shortens a longer pause).</summary>
+    public void Pause(TimeSpan duration)
+    {
+        var until = time.GetUtcNow() + duration;
+        lock (_lock)
+        {
+            if (until > _pausedUntil) _pausedUntil = until;
+        }
+    }
+
+    /// <summary>Returns when a message to <paramref name="chatId"/> may be sent now.</summary>
+    public async ValueTask WaitAsync(long chatId, CancellationToken cancellationToken)
+    {
+        var slot = RentSlot(chatId);
+        try
+        {
+            // One waiter per chat at a time: the chat's spacing counts from the previous actual permit.
+            await slot.Gate.WaitAsync(cancellationToken);
+            try
+            {
+                await DelayUntilAsync(() => slot.NextAllowed, cancellationToken);
+                do
+                {
+                    await DelayUntilAsync(() => _pausedUntil, cancellationToken);
+                    await TakeTokenAsync(cancellationToken);
+                }
+                while (IsPaused()); // a 429 arrived while we queued for the token: wait it out, queue again
+                lock (_lock) slot.NextAllowed = time.GetUtcNow() + Interval(chatId);
+            }
+            finally
+            {
+                slot.Gate.Release();
+            }
+        }
+        finally
+        {
+            ReturnSlot(chatId, slot);
+        }
+    }
+
+    private TimeSpan Interval(long chatId) => chatId < 0 ? limits.GroupChatInterval : limits.PrivateChatInterval;
+
+    private bool IsPaused()
+    {
+        lock (_lock) return _pausedUntil > time.GetUtcNow();
+    }
+
+    private async ValueTask TakeTokenAsync(CancellationToken cancellationToken)
+    {
+        if (limits.MessagesPerSecond is not { } rate) return;
+        TimeSpan wait;
+        lock (_lock)
+        {
+            var now = time.GetUtcNow();
+            _tokens = Math.Min(_burst, _tokens + (now - _lastRefill).TotalSeconds * rate);
+            _lastRefill = now;
+            _tokens -= 1; // a negative balance is a reservation: later callers queue behind it
+            wait = _tokens >= 0 ? TimeSpan.Zero : TimeSpan.FromSeconds(-_tokens / rate);
+        }
+        if (wait <= TimeSpan.Zero) return;
+        try
+        {
+            await Task.Delay(wait, time, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            lock (_lock) _tokens += 1;
+            throw;
+        }
+    }
+
+    private async ValueTask DelayUntilAsync(Func<DateTimeOffset> deadline, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            TimeSpan wait;
+            lock (_lock) wait = deadline() - time.GetUtcNow();
+            if (wait <= TimeSpan.Zero) return;
+            await Task.Delay(wait, time, cancellationToken);
+        }
+    }
+
+    private ChatSlot RentSlot(long chatId)
+    {
+        lock (_lock)
+        {
+            if (!_chats.TryGetValue(chatId, out var slot))
+            {
+                if (_chats.Count >= _pruneThreshold) Prune();
+                slot = new ChatSlot();
+                _chats[chatId] = slot;
+            }
+            slot.Users++;
+            return slot;
+        }
+    }
+
+    private void ReturnSlot(long chatId, ChatSlot slot)
+    {
+        lock (_lock)
+        {
+            slot.Users--;
+            if (slot.Users == 0 && slot.NextAllowed <= time.GetUtcNow()) _chats.Remove(chatId);
+        }
+    }
+
+    // Entries whose spacing has elapsed carry no information; drop them so memory follows active chats only.
+    private void Prune()
+    {
+        var now = time.GetUtcNow();
+        foreach (var (chatId, slot) in _chats)
+        {
+            if (slot.Users == 0 && slot.NextAllowed <= now) _chats.Remove(chatId);
+        }
+        _pruneThreshold = Math.Max(MinPruneThreshold, _chats.Count * 2);
+    }
+
+    private sealed class ChatSlot
+    {
+        public SemaphoreSlim Gate { get; } = new(1, 1);
+        public DateTimeOffset NextAllowed { get; set; } = DateTimeOffset.MinValue;
+        public int Users { get; set; }
+    }
+}

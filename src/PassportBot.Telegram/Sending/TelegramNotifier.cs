@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Options;
+using PassportBot.Messaging;
+using Telegram.Bot;
+using Telegram.Bot.Types;
+using Telegram.Bot.Types.Enums;
+
+namespace PassportBot.Telegram.Sending;
+
+/// <summary>Sends through the real Bot API: HTML, link previews off, paid broadcast when switched on.</summary>
+public sealed class TelegramNotifier(TelegramClientFactory clients, IOptions<TelegramOptions> options) : INotifier
+{
+    private static readonly LinkPreviewOptions NoPreview = new() { IsDisabled = true };
+    private readonly ITelegramBotClient _client = clients.CreateForSending();
+    private readonly bool _paidBroadcast = options.Value.PaidBroadcast;
+
+    public async Task<SendResult> SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var sent = await _client.SendMessage(
+                message.ChatId,
+                message.Content,
+                parseMode: string.Equals(message.ParseMode, "HTML", StringComparison.OrdinalIgnoreCase) ? ParseMode.Html : default,
+                linkPreviewOptions: NoPreview,
+                allowPaidBroadcast: _paidBroadcast,
+                cancellationToken: cancellationToken);
+            return new SendResult.Sent(sent.Id);
+        }
+        catch (Exception e) when (TelegramErrors.Classify(e, cancellationToken) is { } result)
+        {
+            return result;
+        }
+    }
+}
