@@ -1,0 +1,66 @@
+using System.CommandLine;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using PassportBot.Agenda.Simulator.Hosting;
+using PassportBot.Domain;
+using PassportBot.Messaging;
+
+namespace PassportBot.Cli;
+
+/// <summary><c>passportbot demo</c>: the whole system against the built-in agenda simulator. Without a Telegram
+/// token, a console chat follows a few provinces and its messages are printed.</summary>
+public static class DemoCommand
+{
+    /// <summary>The chat id the console stands for when no Telegram token is configured.</summary>
+    public const long ConsoleChatId = 1;
+
+    public static Command Create()
+    {
+        var command = new Command("demo", "Run everything against the built-in agenda simulator: no credentials needed; without a Telegram token messages are printed.")
+        {
+            TreatUnmatchedTokensAsErrors = false,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var defaults = new Dictionary<string, string?>
+            {
+                ["Agenda:PollInterval"] = "00:00:05",
+                ["Storage:ConnectionString"] = "Data Source=data/demo.db",
+                ["Workers:PollJitter"] = "00:00:00.200",
+            };
+            var builder = PassportBotHost.CreateBuilder(parse.UnmatchedTokens, defaults).AddRoles(Roles.All);
+            builder.Services.AddAgendaSimulator(builder.Configuration);
+            if (string.IsNullOrWhiteSpace(builder.Configuration["Telegram:Token"]))
+                builder.Services.AddHostedService<ConsoleSubscriber>();
+            await using var app = builder.BuildApp();
+            await app.RunAsync(ct).ConfigureAwait(false);
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>Makes the console chat follow <c>Demo:Provinces</c> (default TO, MI, RM) through the real
+    /// subscription path, so the demo shows the summary and then new slots as they appear.</summary>
+    private sealed partial class ConsoleSubscriber(IMessageBus bus, IConfiguration configuration, ILogger<ConsoleSubscriber> logger) : BackgroundService
+    {
+        protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+        {
+            var wanted = configuration.GetSection("Demo:Provinces").Get<string[]>() is { Length: > 0 } p ? p : ["TO", "MI", "RM"];
+            foreach (var code in wanted)
+            {
+                if (!ProvinceCatalog.TryNormalize(code, out var province)) { LogUnknown(code); continue; }
+                await bus.PublishAsync(Queues.NewUser, new SubscriptionRequest(ConsoleChatId, province, SubscriptionOperation.Insert) { Language = Language.English }, stoppingToken).ConfigureAwait(false);
+            }
+            LogFollowing(string.Join(", ", wanted));
+        }
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Demo:Provinces has an unknown code {Code}; skipped")]
+        private partial void LogUnknown(string code);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "Demo: the console chat follows {Provinces}. New slots are printed below as they appear; the dashboard is at Web:Urls.")]
+        private partial void LogFollowing(string provinces);
+    }
+}

@@ -1,0 +1,3 @@
+using PassportBot.Cli;
+
+return await CommandLine.Build().Parse(args).InvokeAsync().ConfigureAwait(false);
