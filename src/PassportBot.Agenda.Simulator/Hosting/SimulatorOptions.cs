@@ -1,0 +1,37 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+using PassportBot.Agenda.Simulator.Server;
+
+namespace PassportBot.Agenda.Simulator.Hosting;
+
+/// <summary><c>Simulator:*</c> configuration of the demo's built-in agenda site.</summary>
+public sealed class SimulatorOptions
+{
+    public const string Section = "Simulator";
+    /// <summary>0: any free port.</summary>
+    public int Port { get; set; }
+    public string Host { get; set; } = "127.0.0.1";
+    public int Seed { get; set; } = 20231219;
+    /// <summary>How many times faster than real time cancellations and bookings happen.</summary>
+    public double Speed { get; set; } = 60;
+    /// <summary>Real time between two evolution steps.</summary>
+    public TimeSpan TickInterval { get; set; } = TimeSpan.FromSeconds(2);
+    /// <summary>Provinces given some open slots at start, so the demo shows activity at once.</summary>
+    public List<string> PopulateProvinces { get; set; } = ["RM", "MI", "NA", "TO", "FI", "BO", "PA", "BA"];
+    public int PopulateDays { get; set; } = 30;
+    public PlacesSemantics PlacesSemantics { get; set; } = PlacesSemantics.TotalIsFree;
+}
+
+public sealed class SimulatorOptionsValidator : IValidateOptions<SimulatorOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SimulatorOptions o)
+    {
+        var errors = new List<string>();
+        if (o.Port is < 0 or > 65535) errors.Add($"Simulator:Port must be between 0 and 65535 (got {o.Port}).");
+        if (!IPAddress.TryParse(o.Host, out _)) errors.Add($"Simulator:Host must be an IP address (got '{o.Host}').");
+        if (!(o.Speed > 0)) errors.Add($"Simulator:Speed must be positive (got {o.Speed}).");
+        if (o.TickInterval < TimeSpan.FromMilliseconds(50)) errors.Add($"Simulator:TickInterval must be at least 50 ms (got {o.TickInterval}).");
+        if (o.PopulateDays < 1) errors.Add($"Simulator:PopulateDays must be at least 1 (got {o.PopulateDays}).");
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

@@ -1,0 +1,37 @@
+using System.Collections.Concurrent;
+
+namespace PassportBot.Agenda.Simulator.Server;
+
+public enum SimulatorEndpoint { OfficeList, OfficeMonth, MunicipalitySearch, CsrfPage, Unknown }
+
+/// <summary>One request the simulator received (headers that matter to the site's checks; never logged).</summary>
+public sealed record RecordedRequest(
+    SimulatorEndpoint Endpoint,
+    string Method,
+    string Path,
+    string? Province,
+    int? OfficeId,
+    string? DataRiferimento,
+    int StatusCode,
+    IReadOnlyDictionary<string, string> Headers,
+    string? Body);
+
+/// <summary>Counters of calls per endpoint, province and office, so tests can assert politeness.</summary>
+public sealed class SimulatorCalls
+{
+    private readonly ConcurrentQueue<RecordedRequest> requests = new();
+
+    public IReadOnlyList<RecordedRequest> Requests => requests.ToArray();
+
+    public int Count(SimulatorEndpoint endpoint) => requests.Count(r => r.Endpoint == endpoint);
+
+    /// <summary>Endpoint A calls for one province (every page counts).</summary>
+    public int OfficeListCalls(string province) =>
+        requests.Count(r => r.Endpoint == SimulatorEndpoint.OfficeList && string.Equals(r.Province, province, StringComparison.OrdinalIgnoreCase));
+
+    public int MonthCalls(int officeId) => requests.Count(r => r.Endpoint == SimulatorEndpoint.OfficeMonth && r.OfficeId == officeId);
+
+    public void Clear() => requests.Clear();
+
+    internal void Record(RecordedRequest request) => requests.Enqueue(request);
+}
