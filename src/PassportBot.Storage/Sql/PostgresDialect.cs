@@ -16,6 +16,9 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect(conn
 
     public override DbConnection CreateConnection() => new NpgsqlConnection(ConnectionString);
 
+    /// <summary>Dapper hands Npgsql the list as one array parameter rather than expanding it.</summary>
+    public override string InList(string column, string parameter) => $"{column} = ANY({parameter})";
+
     public override string TypeName(ColumnType type) => type switch
     {
         ColumnType.BigInt => "BIGINT",

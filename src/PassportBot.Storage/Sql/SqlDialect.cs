@@ -39,6 +39,9 @@ internal abstract class SqlDialect(string connectionString)
 
     public virtual string Quote(string identifier) => $"\"{identifier}\"";
 
+    /// <summary>A membership test against a list parameter (Dapper expands the list into IN (...)).</summary>
+    public virtual string InList(string column, string parameter) => $"{column} IN {parameter}";
+
     public abstract string TypeName(ColumnType type);
 
     /// <summary>Statements creating the table and its indexes if they do not exist.</summary>

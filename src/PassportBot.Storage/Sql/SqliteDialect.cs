@@ -42,13 +42,11 @@ internal sealed class SqliteDialect : SqlDialect
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public override Task<DbTransaction> BeginWriteTransactionAsync(DbConnection connection, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        // BEGIN IMMEDIATE takes the write lock now (waiting up to busy_timeout), not at the first write, so a
-        // read-then-write transaction never fails half-way with SQLITE_BUSY.
-        return Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false));
-    }
+    public override Task<DbTransaction> BeginWriteTransactionAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        // BEGIN IMMEDIATE takes the write lock now, not at the first write, so a read-then-write transaction never
+        // fails half-way with SQLITE_BUSY. It waits for the lock inside SQLite's busy handler, a blocking call: run
+        // it off the caller's thread so the caller stays asynchronous.
+        Task.Run<DbTransaction>(() => ((SqliteConnection)connection).BeginTransaction(deferred: false), cancellationToken);
 
     /// <summary>Each migration runs in a BEGIN IMMEDIATE transaction that re-reads the version: that is the lock.</summary>
     public override Task<IAsyncDisposable> AcquireMigrationLockAsync(DbConnection connection, CancellationToken cancellationToken) =>

@@ -48,7 +48,7 @@ internal sealed class OutboxStore(StorageDatabase database, TimeProvider timePro
             var claim = new DynamicParameters(parameters);
             claim.Add("ids", rows.Select(r => r.Id).ToArray());
             await connection.ExecuteAsync(new CommandDefinition(
-                "UPDATE outbox SET claimed_by = @owner, claimed_until = @until WHERE id IN @ids",
+                $"UPDATE outbox SET claimed_by = @owner, claimed_until = @until WHERE {Dialect.InList("id", "@ids")}",
                 claim, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         }
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -62,7 +62,7 @@ internal sealed class OutboxStore(StorageDatabase database, TimeProvider timePro
         foreach (var chunk in ids.Chunk(1_000))
         {
             await connection.ExecuteAsync(new CommandDefinition(
-                "DELETE FROM outbox WHERE id IN @ids", new { ids = chunk }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                $"DELETE FROM outbox WHERE {Dialect.InList("id", "@ids")}", new { ids = chunk }, cancellationToken: cancellationToken)).ConfigureAwait(false);
         }
     }
 

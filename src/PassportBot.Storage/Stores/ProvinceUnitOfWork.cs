@@ -11,11 +11,13 @@ internal sealed class ProvinceUnitOfWork : IProvinceUnitOfWork
     private readonly DbConnection _connection;
     private readonly DbTransaction _transaction;
     private readonly SlotWriter _writer;
+    private readonly SqlDialect _dialect;
     private readonly TimeProvider _timeProvider;
     private bool _completed;
 
-    private ProvinceUnitOfWork(string province, DbConnection connection, DbTransaction transaction, SlotWriter writer, TimeProvider timeProvider)
+    private ProvinceUnitOfWork(string province, DbConnection connection, DbTransaction transaction, SqlDialect dialect, SlotWriter writer, TimeProvider timeProvider)
     {
+        _dialect = dialect;
         Province = province;
         _connection = connection;
         _transaction = transaction;
@@ -43,7 +45,7 @@ internal sealed class ProvinceUnitOfWork : IProvinceUnitOfWork
             {
                 await SlotWriter.LockProvinceRowAsync(connection, transaction, province, cancellationToken).ConfigureAwait(false);
             }
-            return new ProvinceUnitOfWork(province, connection, transaction, writer, timeProvider);
+            return new ProvinceUnitOfWork(province, connection, transaction, dialect, writer, timeProvider);
         }
         catch
         {
@@ -67,7 +69,7 @@ internal sealed class ProvinceUnitOfWork : IProvinceUnitOfWork
         foreach (var chunk in officeIds.Distinct().Chunk(500))
         {
             var rows = await _connection.QueryAsync<SlotRow>(new CommandDefinition(
-                $"SELECT {SlotRow.Columns} FROM slots s WHERE s.office_id IN @officeIds",
+                $"SELECT {SlotRow.Columns} FROM slots s WHERE {_dialect.InList("s.office_id", "@officeIds")}",
                 new { officeIds = chunk }, _transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
             foreach (var row in rows)
             {
