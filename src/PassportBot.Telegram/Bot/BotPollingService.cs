@@ -1,0 +1,168 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PassportBot.Telegram.Sending;
+using Telegram.Bot;
+using Telegram.Bot.Exceptions;
+using Telegram.Bot.Types;
+using Telegram.Bot.Types.Enums;
+
+namespace PassportBot.Telegram.Bot;
+
+/// <summary>Long polling with the real client: deleteWebhook and setMyCommands at start, then getUpdates
+/// in a loop. Failures back off (up to a minute) and never stop the host.</summary>
+public sealed partial class BotPollingService(
+    TelegramClientFactory clients,
+    BotUpdateHandler handler,
+    IOptions<TelegramOptions> options,
+    TimeProvider time,
+    ILogger<BotPollingService> logger) : BackgroundService
+{
+    private static readonly UpdateType[] AllowedUpdates = [UpdateType.Message, UpdateType.CallbackQuery];
+    private static readonly TimeSpan FirstBackoff = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(1);
+
+    private readonly ITelegramBotClient _client = clients.CreateForPolling();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await RetryUntilDoneAsync("set-up", SetUpAsync, stoppingToken);
+            await PollAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task SetUpAsync(CancellationToken ct)
+    {
+        // A webhook would make getUpdates fail with 409; keep pending updates so nothing users sent is lost.
+        await _client.DeleteWebhook(dropPendingUpdates: false, cancellationToken: ct);
+        await _client.SetMyCommands(Commands(BotCommandTexts.Italian), cancellationToken: ct);
+        await _client.SetMyCommands(Commands(BotCommandTexts.Italian), languageCode: "it", cancellationToken: ct);
+        await _client.SetMyCommands(Commands(BotCommandTexts.English), languageCode: "en", cancellationToken: ct);
+        LogStarted();
+    }
+
+    private async Task PollAsync(CancellationToken ct)
+    {
+        var timeoutSeconds = (int)options.Value.PollingTimeout.TotalSeconds;
+        int? offset = null;
+        var backoff = FirstBackoff;
+        while (!ct.IsCancellationRequested)
+        {
+            Update[] updates;
+            try
+            {
+                updates = await _client.GetUpdates(offset, limit: 100, timeout: timeoutSeconds, allowedUpdates: AllowedUpdates, cancellationToken: ct);
+                backoff = FirstBackoff;
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                LogPollFailure(e);
+                await Task.Delay(backoff, time, ct);
+                backoff = Next(backoff);
+                continue;
+            }
+
+            foreach (var update in updates)
+            {
+                // Confirm before handling: an update that crashes the handler must not be fetched forever.
+                offset = update.Id + 1;
+                await handler.HandleAsync(update, ct);
+            }
+        }
+    }
+
+    private async Task RetryUntilDoneAsync(string what, Func<CancellationToken, Task> action, CancellationToken ct)
+    {
+        var backoff = FirstBackoff;
+        while (true)
+        {
+            try
+            {
+                await action(ct);
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                LogPollFailure(e);
+                LogRetrying(what, backoff.TotalSeconds);
+                await Task.Delay(backoff, time, ct);
+                backoff = Next(backoff);
+            }
+        }
+    }
+
+    private void LogPollFailure(Exception e)
+    {
+        switch (e)
+        {
+            case ApiRequestException { ErrorCode: 401 }:
+                LogUnauthorized();
+                break;
+            case ApiRequestException { ErrorCode: 409 }:
+                LogConflict();
+                break;
+            case ApiRequestException { ErrorCode: 429 } api:
+                LogRateLimited(api.Parameters?.RetryAfter ?? 0);
+                break;
+            default:
+                // Only the type and Telegram's description: exception messages never carry the token, but
+                // request URLs would, and they are not logged anywhere.
+                LogTransient(e.GetType().Name, e.Message);
+                break;
+        }
+    }
+
+    private static TimeSpan Next(TimeSpan backoff) => TimeSpan.FromTicks(Math.Min(MaxBackoff.Ticks, backoff.Ticks * 2));
+
+    private static IEnumerable<BotCommand> Commands(IReadOnlyList<(string Command, string Description)> texts) =>
+        texts.Select(t => new BotCommand { Command = t.Command, Description = t.Description });
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Telegram bot polling for updates")]
+    private partial void LogStarted();
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Telegram rejected the bot token (401 Unauthorized): check Telegram:Token. Retrying with backoff.")]
+    private partial void LogUnauthorized();
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Telegram answered 409 Conflict: another instance is polling with this token, or a webhook is set. Retrying with backoff.")]
+    private partial void LogConflict();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Telegram rate-limited polling (retry after {Seconds} s)")]
+    private partial void LogRateLimited(int seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Polling Telegram failed: {Type}: {Error}")]
+    private partial void LogTransient(string type, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Telegram {What} will be retried in {Seconds} s")]
+    private partial void LogRetrying(string what, double seconds);
+}
+
+/// <summary>The command menu shown by Telegram clients.</summary>
+internal static class BotCommandTexts
+{
+    public static readonly IReadOnlyList<(string, string)> Italian =
+    [
+        ("start", "Menu e province seguite"),
+        ("subscribe", "Segui una provincia, es. /subscribe TO"),
+        ("unsubscribe", "Smetti di seguire una provincia"),
+        ("list", "Le province che segui"),
+        ("stop", "Smetti di seguire tutte le province"),
+        ("lang", "Lingua: /lang it o /lang en"),
+        ("help", "Aiuto"),
+    ];
+
+    public static readonly IReadOnlyList<(string, string)> English =
+    [
+        ("start", "Menu and followed provinces"),
+        ("subscribe", "Follow a province, e.g. /subscribe TO"),
+        ("unsubscribe", "Stop following a province"),
+        ("list", "The provinces you follow"),
+        ("stop", "Stop following all provinces"),
+        ("lang", "Language: /lang en or /lang it"),
+        ("help", "Help"),
+    ];
+}

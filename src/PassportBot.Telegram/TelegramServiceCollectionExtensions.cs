@@ -1,0 +1,75 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PassportBot.Telegram.Bot;
+using PassportBot.Telegram.Dispatching;
+using PassportBot.Telegram.Sending;
+
+namespace PassportBot.Telegram;
+
+public static class TelegramServiceCollectionExtensions
+{
+    /// <summary><see cref="INotifier"/>: the Bot API when <c>Telegram:Token</c> is set, the console otherwise.</summary>
+    public static IServiceCollection AddTelegramNotifier(this IServiceCollection services, IConfiguration configuration)
+    {
+        AddTelegramCore(services, configuration);
+        services.TryAddSingleton<INotifier>(sp => sp.GetRequiredService<IOptions<TelegramOptions>>().Value.HasToken
+            ? ActivatorUtilities.CreateInstance<TelegramNotifier>(sp)
+            : new ConsoleNotifier(sp.GetRequiredService<TimeProvider>()));
+        return services;
+    }
+
+    /// <summary>The dispatcher: consumes <c>message</c> and sends under the rate limits. Needs a bus and storage.</summary>
+    public static IServiceCollection AddDispatcher(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddTelegramNotifier(configuration);
+        services.TryAddSingleton(sp => new SendRateLimiter(
+            SendRateLimits.From(sp.GetRequiredService<IOptions<TelegramOptions>>().Value), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<DispatcherMetrics>();
+        services.TryAddSingleton<MessageDispatcher>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, DispatcherService>());
+        return services;
+    }
+
+    /// <summary>The interactive bot (long polling). Without a token it only logs a warning at start.</summary>
+    public static IServiceCollection AddTelegramBot(this IServiceCollection services, IConfiguration configuration)
+    {
+        AddTelegramCore(services, configuration);
+        if (string.IsNullOrWhiteSpace(configuration[$"{TelegramOptions.Section}:{nameof(TelegramOptions.Token)}"]))
+        {
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, BotDisabledNotice>());
+            return services;
+        }
+        services.TryAddSingleton(sp => new BotReplies(
+            sp.GetRequiredService<TelegramClientFactory>().CreateForSending(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<BotReplies>>()));
+        services.TryAddSingleton<BotConversation>();
+        services.TryAddSingleton<AdminCommands>();
+        services.TryAddSingleton<TextCommandHandler>();
+        services.TryAddSingleton<CallbackQueryHandler>();
+        services.TryAddSingleton<BotUpdateHandler>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, BotPollingService>());
+        return services;
+    }
+
+    private static void AddTelegramCore(IServiceCollection services, IConfiguration configuration)
+    {
+        if (services.Any(d => d.ServiceType == typeof(TelegramClientFactory))) return;
+        services.AddOptions<TelegramOptions>().Bind(configuration.GetSection(TelegramOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TelegramOptions>, TelegramOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+
+        // The token is part of every request URL: HttpClient's request logging would write it out.
+        services.AddHttpClient(TelegramClientFactory.SendingClient)
+            .ConfigureHttpClient((sp, c) => c.Timeout = sp.GetRequiredService<IOptions<TelegramOptions>>().Value.RequestTimeout)
+            .RemoveAllLoggers();
+        services.AddHttpClient(TelegramClientFactory.PollingClient)
+            .ConfigureHttpClient((sp, c) => c.Timeout = sp.GetRequiredService<IOptions<TelegramOptions>>().Value.PollingTimeout + TimeSpan.FromSeconds(15))
+            .RemoveAllLoggers();
+        services.TryAddSingleton<TelegramClientFactory>();
+    }
+}
