@@ -18,6 +18,7 @@ internal sealed partial class RabbitMqConnection : IAsyncDisposable
     private readonly SemaphoreSlim _connectLock = new(1, 1);
     private readonly CancellationTokenSource _disposing = new();
     private IConnection? _connection;
+    private int _recoveries;
 
     public RabbitMqConnection(string connectionString, string clientName, ILogger<RabbitMqConnection> logger)
     {
@@ -40,6 +41,9 @@ internal sealed partial class RabbitMqConnection : IAsyncDisposable
     public string Endpoint { get; }
 
     public bool IsOpen => _connection?.IsOpen == true;
+
+    /// <summary>How many times the connection was recovered after a loss.</summary>
+    public int Recoveries => Volatile.Read(ref _recoveries);
 
     public async Task<IConnection> GetAsync(CancellationToken cancellationToken)
     {
@@ -95,6 +99,7 @@ internal sealed partial class RabbitMqConnection : IAsyncDisposable
 
     private Task OnRecoveredAsync(object sender, AsyncEventArgs args)
     {
+        Interlocked.Increment(ref _recoveries);
         LogRecovered(Endpoint);
         return Task.CompletedTask;
     }

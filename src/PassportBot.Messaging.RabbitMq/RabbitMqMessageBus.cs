@@ -46,6 +46,12 @@ public sealed class RabbitMqMessageBus : IMessageBus, IDeadLetterQueue, IBusHeal
     /// <summary>Host, port and vhost (no credentials).</summary>
     public string Endpoint => _connection.Endpoint;
 
+    /// <summary>Queues this bus declared so far (tests clean up with it).</summary>
+    internal IReadOnlyCollection<string> DeclaredQueues => _declarer.Declared;
+
+    /// <summary>Connection recoveries so far (tests prove an outage really happened).</summary>
+    internal int ConnectionRecoveries => _connection.Recoveries;
+
     public Task PublishAsync<T>(QueueDescriptor<T> queue, T message, CancellationToken cancellationToken) =>
         PublishManyAsync(queue, [message], cancellationToken);
 

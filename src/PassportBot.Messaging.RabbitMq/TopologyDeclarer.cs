@@ -24,6 +24,9 @@ internal sealed class TopologyDeclarer(RabbitMqConnection connection)
         await channel.CloseAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Every queue this process declared (tests delete them afterwards).</summary>
+    public IReadOnlyCollection<string> Declared => _declared.Keys.ToArray();
+
     /// <summary>Forgets what was declared (a queue was found missing: declare it again on the next publish).</summary>
     public void Invalidate() => _declared.Clear();
 }

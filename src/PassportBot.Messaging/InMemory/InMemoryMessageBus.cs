@@ -88,5 +88,11 @@ public sealed class InMemoryMessageBus : IMessageBus, IDeadLetterQueue, IBusHeal
     /// <summary>Test hook: queues bytes as they are, as a foreign or broken publisher would.</summary>
     internal void PublishRaw(string queueName, byte[] body) => Queue(queueName).Enqueue(new InMemoryEnvelope(body, 0));
 
+    /// <summary>Failed messages of a queue waiting for their redelivery delay.</summary>
+    internal int DelayedCount(string queueName) => Queue(queueName).DelayedCount;
+
+    /// <summary>Test hook: takes the next ready message's bytes as a consumer would receive them.</summary>
+    internal byte[]? TakeRaw(string queueName) => Queue(queueName).Reader.TryRead(out var envelope) ? envelope.Body : null;
+
     private InMemoryQueue Queue(string name) => _queues.GetOrAdd(name, static (n, time) => new InMemoryQueue(n, time), _timeProvider);
 }

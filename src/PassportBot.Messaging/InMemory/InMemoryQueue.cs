@@ -9,6 +9,7 @@ internal sealed class InMemoryQueue(string name, TimeProvider timeProvider)
     private readonly Channel<InMemoryEnvelope> _ready = Channel.CreateUnbounded<InMemoryEnvelope>();
     private readonly Lock _deadGate = new();
     private readonly LinkedList<(InMemoryEnvelope Envelope, DeadLetter Letter)> _dead = new();
+    private int _delayed;
 
     public string Name { get; } = name;
 
@@ -17,6 +18,9 @@ internal sealed class InMemoryQueue(string name, TimeProvider timeProvider)
     public ActiveConsumerLine ActiveConsumers { get; } = new();
 
     public long ReadyCount => _ready.Reader.Count;
+
+    /// <summary>Failed messages waiting for their redelivery delay.</summary>
+    public int DelayedCount => Volatile.Read(ref _delayed);
 
     public int DeadCount
     {
@@ -39,10 +43,12 @@ internal sealed class InMemoryQueue(string name, TimeProvider timeProvider)
             return;
         }
 
+        Interlocked.Increment(ref _delayed);
         ITimer? timer = null;
         timer = timeProvider.CreateTimer(_ =>
         {
             Enqueue(envelope);
+            Interlocked.Decrement(ref _delayed);
             timer?.Dispose();
         }, null, delay, Timeout.InfiniteTimeSpan);
     }
