@@ -1,0 +1,123 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PassportBot.Agenda;
+using PassportBot.Agenda.Simulator.Hosting;
+using PassportBot.Watch.Output;
+using PassportBot.Watch.Push;
+
+namespace PassportBot.Watch.Hosting;
+
+/// <summary>Builds the small host behind <c>passportbot watch</c>, <c>offices</c> and <c>town</c>: the same agenda
+/// client, credential sources, session and scanner as the full system (<c>AddAgendaClient</c>), or the built-in
+/// simulator for <c>--demo</c>. No storage, no bus, no web server.</summary>
+public static class WatchHost
+{
+    public const string TelegramHttpClient = "PassportBot.Watch.Telegram";
+
+    /// <summary>Host with the agenda client only. <paramref name="configure"/> fills the configuration (the CLI adds
+    /// appsettings.json, PASSPORTBOT_* variables and its command-line values there).</summary>
+    public static HostApplicationBuilder CreateAgendaBuilder(Action<IConfigurationManager> configure, bool demo, bool verbose = false)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            ApplicationName = "passportbot",
+            ContentRootPath = Directory.GetCurrentDirectory(),
+        });
+        configure(builder.Configuration);
+        builder.Logging.ClearProviders();
+        if (verbose)
+        {
+            builder.Logging.SetMinimumLevel(LogLevel.Debug);
+            // Standard output belongs to the events or the live view.
+            builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+            builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        }
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddAgendaClient(builder.Configuration);
+        if (demo) builder.Services.AddAgendaSimulator(builder.Configuration);
+        return builder;
+    }
+
+    /// <summary>Host for the watch: the agenda client plus the watch loop, its output and the optional Telegram push.</summary>
+    public static HostApplicationBuilder CreateWatchBuilder(Action<IConfigurationManager> configure, WatchTerminal terminal, bool demo, bool verbose = false)
+    {
+        var builder = CreateAgendaBuilder(configure, demo, verbose);
+        builder.Services.AddPassportBotWatch(builder.Configuration, terminal, demo);
+        return builder;
+    }
+
+    public static IServiceCollection AddPassportBotWatch(this IServiceCollection services, IConfiguration configuration, WatchTerminal terminal, bool demo)
+    {
+        services.AddOptions<WatchOptions>().Bind(configuration.GetSection(WatchOptions.Section)).ValidateOnStart();
+        services.AddOptions<WatchTelegramOptions>().Bind(configuration.GetSection(WatchTelegramOptions.Section));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WatchOptions>, WatchOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WatchOptions>, WatchPushValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(terminal);
+        services.AddSingleton(new WatchRuntime(demo));
+        services.AddSingleton<WatchStatus>();
+        services.AddSingleton(sp => new TerminalBell(terminal, sp.GetRequiredService<IOptions<WatchOptions>>().Value.Quiet));
+        services.AddSingleton<IWatchOutput>(sp =>
+        {
+            var watch = sp.GetRequiredService<IOptions<WatchOptions>>().Value;
+            var agenda = sp.GetRequiredService<IOptions<AgendaOptions>>().Value;
+            return terminal.UsePlain(watch.Plain)
+                ? new PlainOutput(terminal)
+                : new LiveOutput(terminal, sp.GetRequiredService<WatchStatus>(), sp.GetRequiredService<TimeProvider>(), agenda.CookieFile, agenda.CsrfTokenFile);
+        });
+
+        var chatId = configuration.GetValue<long?>($"{WatchOptions.Section}:{nameof(WatchOptions.ChatId)}");
+        var token = configuration[$"{WatchTelegramOptions.Section}:{nameof(WatchTelegramOptions.Token)}"];
+        if (chatId is { } chat && !string.IsNullOrWhiteSpace(token))
+        {
+            services.AddHttpClient(TelegramHttpClient, (sp, http) =>
+                http.Timeout = sp.GetRequiredService<IOptions<WatchTelegramOptions>>().Value.RequestTimeout);
+            services.AddSingleton<IChatSender>(sp =>
+            {
+                var o = sp.GetRequiredService<IOptions<WatchTelegramOptions>>().Value;
+                return new BotApiChatSender(o.Token!, o.ApiBaseUrl, chat, sp.GetRequiredService<IHttpClientFactory>().CreateClient(TelegramHttpClient));
+            });
+            services.AddSingleton(sp =>
+            {
+                var watch = sp.GetRequiredService<IOptions<WatchOptions>>().Value;
+                var telegram = sp.GetRequiredService<IOptions<WatchTelegramOptions>>().Value;
+                return new TelegramPush(sp.GetRequiredService<IChatSender>(),
+                    new TelegramPushSettings(watch.MessageLanguage, watch.NotifyGone, telegram.PerChatInterval),
+                    sp.GetRequiredService<IWatchOutput>(), sp.GetRequiredService<TimeProvider>());
+            });
+        }
+        services.AddSingleton<Watcher>();
+        return services;
+    }
+}
+
+/// <summary>The part of <c>Telegram:*</c> the watch uses (the same keys as the bot's).</summary>
+public sealed class WatchTelegramOptions
+{
+    public const string Section = "Telegram";
+    public string? Token { get; set; }
+    public string ApiBaseUrl { get; set; } = "https://api.telegram.org";
+    public TimeSpan PerChatInterval { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(15);
+}
+
+/// <summary>A chat id without a token (or the reverse on the command line) is a mistake worth stopping for.</summary>
+public sealed class WatchPushValidator(IOptions<WatchTelegramOptions> telegram) : IValidateOptions<WatchOptions>
+{
+    public ValidateOptionsResult Validate(string? name, WatchOptions options)
+    {
+        var t = telegram.Value;
+        var errors = new List<string>();
+        if (options.ChatId is not null && string.IsNullOrWhiteSpace(t.Token))
+            errors.Add("--chat-id needs a bot token: --telegram-token, Telegram:Token or PASSPORTBOT_Telegram__Token.");
+        if (options.ChatId is not null && !Uri.TryCreate(t.ApiBaseUrl, UriKind.Absolute, out _))
+            errors.Add("Telegram:ApiBaseUrl must be an absolute URL.");
+        if (options.ChatId is not null && t.PerChatInterval < TimeSpan.Zero) errors.Add("Telegram:PerChatInterval must not be negative.");
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

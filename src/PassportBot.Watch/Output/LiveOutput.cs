@@ -1,0 +1,50 @@
+using PassportBot.Watch.Tracking;
+using Spectre.Console;
+
+namespace PassportBot.Watch.Output;
+
+/// <summary>The live terminal view: redraws <see cref="LiveViewRenderer"/>'s picture when the status changes and
+/// once a second (for "12 s ago").</summary>
+public sealed class LiveOutput(WatchTerminal terminal, WatchStatus status, TimeProvider time, string? cookieFile, string? csrfFile) : IWatchOutput
+{
+    private static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
+
+    // Everything shows through the status snapshot, which the loop updates before writing events.
+    public Task WriteAsync(IReadOnlyList<WatchEvent> events, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(terminal.Output),
+            Interactive = InteractionSupport.Yes,
+        });
+        var signal = NewSignal();
+        void OnChanged() => Interlocked.Exchange(ref signal, NewSignal()).TrySetResult();
+        status.Changed += OnChanged;
+        try
+        {
+            await console.Live(Picture()).AutoClear(false).StartAsync(async ctx =>
+            {
+                while (!cancellationToken.IsCancellationRequested)
+                {
+                    var wake = Volatile.Read(ref signal).Task;
+                    ctx.UpdateTarget(Picture());
+                    ctx.Refresh();
+                    await Task.WhenAny(wake, Task.Delay(Tick, time, cancellationToken)).ConfigureAwait(false);
+                }
+                ctx.UpdateTarget(Picture());
+                ctx.Refresh();
+            }).ConfigureAwait(false);
+        }
+        finally
+        {
+            status.Changed -= OnChanged;
+        }
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private Spectre.Console.Rendering.IRenderable Picture() =>
+        LiveViewRenderer.Render(status.Current, time.GetUtcNow(), cookieFile, csrfFile);
+}

@@ -1,0 +1,101 @@
+using System.Threading.Channels;
+using PassportBot.Domain;
+using PassportBot.Watch.Output;
+using PassportBot.Watch.Tracking;
+
+namespace PassportBot.Watch.Push;
+
+/// <summary>Pushes new slots (and, when asked, gone ones) to one Telegram chat in the bot's message format, one
+/// message per office per poll. Sending runs beside the watch loop so a slow or failing Telegram never delays a
+/// scan; failures are reported through the output and are never fatal.</summary>
+public sealed class TelegramPush(
+    IChatSender sender,
+    TelegramPushSettings settings,
+    IWatchOutput output,
+    TimeProvider time)
+{
+    private const int MaxAttempts = 6;
+    private static readonly TimeSpan FlushTimeout = TimeSpan.FromSeconds(5);
+    private readonly Channel<string> queue = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+    private DateTimeOffset nextSendAt = DateTimeOffset.MinValue;
+
+    /// <summary>Queues the messages for the events of one poll.</summary>
+    public void Enqueue(IReadOnlyList<WatchEvent> events)
+    {
+        foreach (var group in events.OfType<SlotOpened>().GroupBy(e => (e.Slot.Office.Id, e.BookableAt)))
+        {
+            var office = group.First().Slot.Office;
+            var slots = group.Select(e => new SlotObservation(e.Slot.Key, e.Slot.Record.Places)).ToArray();
+            queue.Writer.TryWrite(AvailabilityFormatter.NewSlots(office, slots, settings.Language, group.Key.BookableAt));
+        }
+        if (!settings.NotifyGone) return;
+        foreach (var group in events.OfType<SlotGone>().GroupBy(e => e.Slot.Office.Id))
+            queue.Writer.TryWrite(GoneMessage.Format(group.First().Slot.Office, group.Select(e => e.Slot.Key).ToArray(), settings.Language));
+    }
+
+    /// <summary>Sends until cancelled, then tries for a few seconds to deliver what is still queued.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (await queue.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (queue.Reader.TryRead(out var html)) await DeliverAsync(html, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+
+        using var flush = new CancellationTokenSource(FlushTimeout, time);
+        try
+        {
+            while (queue.Reader.TryRead(out var html)) await DeliverAsync(html, flush.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (flush.IsCancellationRequested)
+        {
+            var left = queue.Reader.Count + 1;
+            await ReportAsync($"{left} Telegram message(s) not sent before exit.", null, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private async Task DeliverAsync(string html, CancellationToken cancellationToken)
+    {
+        var backoff = TimeSpan.FromSeconds(1);
+        for (var attempt = 1; ; attempt++)
+        {
+            var wait = nextSendAt - time.GetUtcNow();
+            if (wait > TimeSpan.Zero) await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
+
+            var result = await sender.SendHtmlAsync(html, cancellationToken).ConfigureAwait(false);
+            nextSendAt = time.GetUtcNow() + settings.MessageSpacing;
+            switch (result)
+            {
+                case ChatSendResult.Sent:
+                    return;
+                case ChatSendResult.Rejected rejected:
+                    await ReportAsync(rejected.Description, null, cancellationToken).ConfigureAwait(false);
+                    return;
+                case ChatSendResult.RetryAfter retry when attempt < MaxAttempts:
+                    // Telegram's rule: nothing may go out before retry_after has passed.
+                    nextSendAt = time.GetUtcNow() + retry.Delay;
+                    await ReportAsync("Telegram asked to slow down (429).", retry.Delay, cancellationToken).ConfigureAwait(false);
+                    break;
+                case ChatSendResult.Transient transient when attempt < MaxAttempts:
+                    nextSendAt = time.GetUtcNow() + backoff;
+                    await ReportAsync(transient.Description, backoff, cancellationToken).ConfigureAwait(false);
+                    backoff *= 2;
+                    break;
+                default:
+                    await ReportAsync($"Gave up on a Telegram message after {attempt} attempts.", null, cancellationToken).ConfigureAwait(false);
+                    return;
+            }
+        }
+    }
+
+    private Task ReportAsync(string message, TimeSpan? retryIn, CancellationToken cancellationToken) =>
+        output.WriteAsync([new WatchError(time.GetUtcNow(), "telegram", message, retryIn)], cancellationToken);
+}
+
+/// <param name="MessageSpacing">Telegram allows about one message a second per chat.</param>
+public sealed record TelegramPushSettings(Language Language, bool NotifyGone, TimeSpan MessageSpacing);

@@ -1,0 +1,98 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using PassportBot.Domain;
+
+namespace PassportBot.Watch;
+
+/// <summary><c>Watch:*</c> configuration of <c>passportbot watch</c>; command-line options are mapped onto these keys.</summary>
+public sealed class WatchOptions
+{
+    public const string Section = "Watch";
+
+    /// <summary>Questura province codes to scan (e.g. TO, MI).</summary>
+    public List<string> Provinces { get; set; } = [];
+
+    /// <summary>Only these office codes (e.g. TOPQ60); empty: every office of the provinces.</summary>
+    public List<string> Offices { get; set; } = [];
+
+    /// <summary>Only slots on or before this day.</summary>
+    public DateOnly? Before { get; set; }
+
+    /// <summary>Only slots with at least this many free places.</summary>
+    public int MinPlaces { get; set; } = 1;
+
+    /// <summary>Time between two scans of every province (a random ±10 % is added).</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(45);
+
+    /// <summary>Longest wait between scans while the site keeps failing.</summary>
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often the token files are checked while the session is expired.</summary>
+    public TimeSpan CredentialCheckInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>A slot back within this window after being gone is a flicker, not news.</summary>
+    public TimeSpan GraceWindow { get; set; } = SlotLifecycle.DefaultGraceWindow;
+
+    /// <summary>Consecutive complete scans without a slot before it is gone.</summary>
+    public int MissesToClose { get; set; } = 2;
+
+    /// <summary>Look-ahead for announcing slots of an office that opens its bookings soon.</summary>
+    public TimeSpan ScheduledLookAhead { get; set; } = BookingRules.DefaultLookAhead;
+
+    /// <summary>State file; empty: <see cref="DefaultStateFile"/>.</summary>
+    public string? StateFile { get; set; }
+
+    /// <summary>Telegram chat that receives new slots (needs <c>Telegram:Token</c>).</summary>
+    public long? ChatId { get; set; }
+
+    /// <summary>Also push slots that are gone.</summary>
+    public bool NotifyGone { get; set; }
+
+    /// <summary>Language of the Telegram messages: "it" (default) or "en".</summary>
+    public string Language { get; set; } = "it";
+
+    /// <summary>No terminal bell.</summary>
+    public bool Quiet { get; set; }
+
+    /// <summary>One plain line per event even on a terminal.</summary>
+    public bool Plain { get; set; }
+
+    public Language MessageLanguage => LanguageCodes.TryParse(Language, out var language) ? language : Domain.Language.Italian;
+
+    public string EffectiveStateFile => string.IsNullOrWhiteSpace(StateFile) ? DefaultStateFile : StateFile;
+
+    public static string DefaultStateFile => Path.Combine(
+        Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create),
+        "passportbot", "watch-state.json");
+
+    /// <summary>Provinces as the agenda knows them (upper case, Sud Sardegna as CA), without duplicates.</summary>
+    public IReadOnlyList<string> QuesturaProvinces =>
+        Provinces.Select(p => ProvinceCatalog.TryNormalize(p, out var code) ? code : p.Trim().ToUpperInvariant()).Distinct().ToArray();
+
+    public string Describe() => string.Create(CultureInfo.InvariantCulture,
+        $"provinces {string.Join(",", QuesturaProvinces)}; offices {(Offices.Count == 0 ? "all" : string.Join(",", Offices))}; " +
+        $"before {(Before is { } b ? b.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "any day")}; min places {MinPlaces}");
+}
+
+public sealed class WatchOptionsValidator : IValidateOptions<WatchOptions>
+{
+    public ValidateOptionsResult Validate(string? name, WatchOptions o)
+    {
+        var errors = new List<string>();
+        if (o.Provinces.Count == 0) errors.Add("Give at least one province to watch (--province TO).");
+        foreach (var p in o.Provinces.Where(p => !ProvinceCatalog.TryNormalize(p, out _)))
+            errors.Add($"Unknown province code '{p}'. Use the two-letter code (sigla) of the province, e.g. TO, MI, RM.");
+        foreach (var c in o.Offices.Where(c => string.IsNullOrWhiteSpace(c) || c.Trim().Length > 16))
+            errors.Add($"Invalid office code '{c}' (e.g. TOPQ60; `passportbot offices --province TO` lists them).");
+        if (o.MinPlaces < 1) errors.Add($"Minimum places must be at least 1 (got {o.MinPlaces}).");
+        if (o.Interval <= TimeSpan.Zero) errors.Add($"The interval must be positive (got {o.Interval}).");
+        if (o.MaxBackoff < o.Interval) errors.Add("Watch:MaxBackoff must not be shorter than the interval.");
+        if (o.CredentialCheckInterval <= TimeSpan.Zero) errors.Add("Watch:CredentialCheckInterval must be positive.");
+        if (o.GraceWindow < TimeSpan.Zero) errors.Add("Watch:GraceWindow must not be negative.");
+        if (o.MissesToClose < 1) errors.Add("Watch:MissesToClose must be at least 1.");
+        if (o.ScheduledLookAhead < TimeSpan.Zero) errors.Add("Watch:ScheduledLookAhead must not be negative.");
+        if (!LanguageCodes.TryParse(o.Language, out _)) errors.Add($"Language must be 'it' or 'en' (got '{o.Language}').");
+        if (o.ChatId == 0) errors.Add("The Telegram chat id must not be 0.");
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}
