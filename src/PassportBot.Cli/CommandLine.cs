@@ -25,6 +25,7 @@ public static class CommandLine
         root.Subcommands.Add(Role("web", "Serve the dashboard, /api and /health.", Roles.Web));
         root.Subcommands.Add(MigrateCommand());
         root.Subcommands.Add(DeadLetterCommand());
+        foreach (var c in PassportBot.Watch.Cli.WatchCommands.Create((configuration, args) => PassportBotHost.Configure(configuration, "Production", args, null))) root.Subcommands.Add(c);
         return root;
     }
 

@@ -1,0 +1,71 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using PassportBot.Agenda;
+using PassportBot.Watch.Hosting;
+using PassportBot.Watch.Output;
+
+namespace PassportBot.Watch.Cli;
+
+/// <summary>Runs one request to the agenda site through the shared client and turns its failures into clear
+/// messages and exit codes (shared by <c>offices</c> and <c>town</c>).</summary>
+internal static class AgendaCommand
+{
+    public static async Task<int> RunAsync(
+        ConfigureCommandConfiguration configure,
+        IReadOnlyList<string> unmatched,
+        IDictionary<string, string?> overrides,
+        bool demo,
+        TextWriter output,
+        TextWriter error,
+        Func<IAgendaClient, CancellationToken, Task<int>> action,
+        CancellationToken ct)
+    {
+        if (!ConfigArguments.TrySplit(unmatched, out var configArgs, out var argError))
+        {
+            await error.WriteLineAsync(argError).ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+        var builder = WatchHost.CreateAgendaBuilder(c => { configure(c, configArgs); c.AddInMemoryCollection(overrides); }, demo);
+        using var host = builder.Build();
+        try
+        {
+            await host.StartAsync(ct).ConfigureAwait(false);
+            return await action(host.Services.GetRequiredService<IAgendaClient>(), ct).ConfigureAwait(false);
+        }
+        catch (OptionsValidationException ex)
+        {
+            foreach (var failure in ex.Failures) await error.WriteLineAsync(failure).ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+        catch (AgendaSessionExpiredException)
+        {
+            await WriteSessionHelpAsync(error, "The agenda site says the session has expired.", host).ConfigureAwait(false);
+            return ExitCodes.Session;
+        }
+        catch (AgendaCredentialsMissingException)
+        {
+            await WriteSessionHelpAsync(error, "No agenda credentials: the cookie and CSRF token files are missing or empty.", host).ConfigureAwait(false);
+            return ExitCodes.Session;
+        }
+        catch (AgendaUnavailableException ex)
+        {
+            await error.WriteLineAsync($"The agenda site could not be reached or gave an unusable answer: {ex.Message}").ConfigureAwait(false);
+            return ExitCodes.Failure;
+        }
+        finally
+        {
+            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+            try { await host.StopAsync(stop.Token).ConfigureAwait(false); }
+            catch (OperationCanceledException) { }
+        }
+    }
+
+    private static async Task WriteSessionHelpAsync(TextWriter error, string headline, IHost host)
+    {
+        var agenda = host.Services.GetRequiredService<IOptions<AgendaOptions>>().Value;
+        await error.WriteLineAsync(headline).ConfigureAwait(false);
+        foreach (var step in SessionHelp.Steps(agenda.CookieFile, agenda.CsrfTokenFile)) await error.WriteLineAsync(step).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,121 @@
+using System.CommandLine;
+using System.Globalization;
+using PassportBot.Agenda;
+using PassportBot.Watch.Hosting;
+
+namespace PassportBot.Watch.Cli;
+
+/// <summary>The options of <c>passportbot watch</c> and the configuration keys they set. Options only override
+/// configuration when given, so appsettings.json and PASSPORTBOT_* variables apply otherwise.</summary>
+internal sealed class WatchCommandOptions
+{
+    public Option<string[]> Province { get; } = new("--province", "-p")
+    {
+        Description = "Province to watch, by its two-letter code (repeat or comma-separate: --province TO --province MI). Default with --demo: TO.",
+        AllowMultipleArgumentsPerToken = false,
+        Validators = { WatchCommands.ValidateProvinces },
+    };
+
+    public Option<string[]> Office { get; } = new("--office")
+    {
+        Description = "Only this office code, e.g. TOPQ60 (repeatable; `passportbot offices --province TO` lists them).",
+    };
+
+    public Option<DateOnly?> Before { get; } = new("--before")
+    {
+        Description = "Only slots on or before this day (yyyy-MM-dd).",
+        CustomParser = WatchCommands.ParseDate,
+    };
+
+    public Option<int?> MinPlaces { get; } = new("--min-places")
+    {
+        Description = "Only slots with at least this many free places (default 1).",
+        Validators = { r => { if (r.Tokens.Count > 0 && (!int.TryParse(r.Tokens[0].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < 1)) r.AddError("--min-places must be a whole number, at least 1."); } },
+    };
+
+    public Option<TimeSpan?> Interval { get; } = new("--interval")
+    {
+        Description = "Time between two scans: 45s, 2m, 00:00:45 (default 45s; a random ±10 % is added).",
+        CustomParser = WatchCommands.ParseInterval,
+    };
+
+    public Option<string?> CookieFile { get; } = new("--cookie-file")
+    {
+        Description = "File holding the Cookie request header copied from the browser (default tokens/cookie_token; or PASSPORTBOT_Agenda__Cookie).",
+    };
+
+    public Option<string?> CsrfFile { get; } = new("--csrf-file")
+    {
+        Description = "File holding the X-CSRF-TOKEN request header (default tokens/xcsrf_token; or PASSPORTBOT_Agenda__CsrfToken).",
+    };
+
+    public Option<string?> TelegramToken { get; } = new("--telegram-token")
+    {
+        Description = "Bot token from BotFather, to push new slots to --chat-id (or Telegram:Token / PASSPORTBOT_Telegram__Token).",
+    };
+
+    public Option<long?> ChatId { get; } = new("--chat-id")
+    {
+        Description = "Telegram chat that receives the new slots, in the bot's message format.",
+    };
+
+    public Option<bool> NotifyGone { get; } = new("--notify-gone") { Description = "Also send a Telegram message when a slot is gone." };
+
+    public Option<string?> Language { get; } = new("--lang")
+    {
+        Description = "Language of the Telegram messages: it (default) or en.",
+    };
+
+    public Option<bool> Quiet { get; } = new("--quiet", "-q") { Description = "No terminal bell on new slots." };
+
+    public Option<bool> Plain { get; } = new("--plain")
+    {
+        Description = "One plain line per event (NEW, GONE, SESSION …, ERROR) instead of the live view; automatic when the output is piped.",
+    };
+
+    public Option<string?> State { get; } = new("--state")
+    {
+        Description = "State file remembering what was announced (default: watch-state.json in the user's data folder, under passportbot/).",
+    };
+
+    public Option<bool> Demo { get; } = new("--demo") { Description = "Watch the built-in agenda simulator: no credentials needed." };
+
+    public Option<bool> Verbose { get; } = new("--verbose") { Description = "Diagnostic logs on standard error." };
+
+    public IEnumerable<Option> All =>
+        [Province, Office, Before, MinPlaces, Interval, CookieFile, CsrfFile, TelegramToken, ChatId, NotifyGone, Language, Quiet, Plain, State, Demo, Verbose];
+
+    /// <summary>Configuration keys set by the options that were given.</summary>
+    public Dictionary<string, string?> ToConfiguration(ParseResult parse, bool demo)
+    {
+        const string W = WatchOptions.Section + ":";
+        const string A = AgendaOptions.Section + ":";
+        var inv = CultureInfo.InvariantCulture;
+        var map = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+
+        var provinces = WatchCommands.Codes(parse.GetValue(Province));
+        if (provinces.Length == 0 && demo) provinces = [WatchCommands.DemoProvince];
+        SetList(map, W + nameof(WatchOptions.Provinces), provinces);
+        SetList(map, W + nameof(WatchOptions.Offices), WatchCommands.Codes(parse.GetValue(Office)));
+        if (parse.GetValue(Before) is { } before) map[W + nameof(WatchOptions.Before)] = before.ToString("yyyy-MM-dd", inv);
+        if (parse.GetValue(MinPlaces) is { } min) map[W + nameof(WatchOptions.MinPlaces)] = min.ToString(inv);
+        if (parse.GetValue(Interval) is { } interval) map[W + nameof(WatchOptions.Interval)] = interval.ToString("c", inv);
+        if (parse.GetValue(ChatId) is { } chat) map[W + nameof(WatchOptions.ChatId)] = chat.ToString(inv);
+        if (parse.GetValue(NotifyGone)) map[W + nameof(WatchOptions.NotifyGone)] = "true";
+        if (parse.GetValue(Language) is { } language) map[W + nameof(WatchOptions.Language)] = language;
+        if (parse.GetValue(Quiet)) map[W + nameof(WatchOptions.Quiet)] = "true";
+        if (parse.GetValue(Plain)) map[W + nameof(WatchOptions.Plain)] = "true";
+        if (parse.GetValue(State) is { } state) map[W + nameof(WatchOptions.StateFile)] = state;
+        // The demo's slots are not real: keep them out of the real state file.
+        else if (demo) map[W + nameof(WatchOptions.StateFile)] = Path.Combine(Path.GetDirectoryName(WatchOptions.DefaultStateFile)!, "watch-state-demo.json");
+        if (parse.GetValue(CookieFile) is { } cookieFile) map[A + nameof(AgendaOptions.CookieFile)] = cookieFile;
+        if (parse.GetValue(CsrfFile) is { } csrfFile) map[A + nameof(AgendaOptions.CsrfTokenFile)] = csrfFile;
+        if (parse.GetValue(TelegramToken) is { } token) map[WatchTelegramOptions.Section + ":" + nameof(WatchTelegramOptions.Token)] = token;
+        return map;
+    }
+
+    private static void SetList(Dictionary<string, string?> map, string key, string[] values)
+    {
+        for (var i = 0; i < values.Length; i++) map[$"{key}:{i}"] = values[i];
+    }
+}
