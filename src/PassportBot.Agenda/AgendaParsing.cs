@@ -66,7 +66,7 @@ public static class AgendaParsing
 
     /// <summary>The <c>dataRiferimento</c> of endpoint B for the month holding <paramref name="month"/>.</summary>
     public static string MonthReference(DateOnly month) =>
-        new DateOnly(month.Year, month.Month, 1).ToString("yyyy-MM-dd'T'00:00:00'Z'", CultureInfo.InvariantCulture);
+        string.Create(CultureInfo.InvariantCulture, $"{new DateOnly(month.Year, month.Month, 1):yyyy-MM-dd}T00:00:00Z");
 
     /// <summary>Endpoint B's <c>objectKey</c>, "40||_||19/12/2023||_||17.00", as a fallback for day and time.</summary>
     public static bool TryParseObjectKey(string? objectKey, [NotNullWhen(true)] out (int OfficeId, DateOnly Date, TimeOnly Time)? parts)

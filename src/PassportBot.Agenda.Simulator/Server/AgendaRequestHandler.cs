@@ -37,6 +37,7 @@ internal sealed class AgendaRequestHandler(
 
     public async Task HandleAsync(HttpContext context)
     {
+        using var _ = calls.Enter();
         var request = context.Request;
         var path = request.Path.Value ?? "";
         var endpoint = Classify(request.Method, path);
@@ -130,7 +131,7 @@ internal sealed class AgendaRequestHandler(
         Citta: o.City,
         Provincia: o.ProvinceName,
         InfoUtente: "Si ricorda di presentarsi muniti della ricevuta di pagamento e di due fotografie formato tessera.",
-        DataPrimaDisponibilitaResidenti: first?.ToString("yyyy-MM-dd'T'00:00:00'Z'", CultureInfo.InvariantCulture),
+        DataPrimaDisponibilitaResidenti: first is { } day ? string.Create(CultureInfo.InvariantCulture, $"{day:yyyy-MM-dd}T00:00:00Z") : null,
         OrarioDisponibilita: o.BookableFrom.ToString("HH.mm", CultureInfo.InvariantCulture),
         NumeroMaxAppuntamenti: 10,
         MinutiMedioAppuntamento: 15,

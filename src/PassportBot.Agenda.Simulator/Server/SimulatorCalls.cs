@@ -20,6 +20,11 @@ public sealed record RecordedRequest(
 public sealed class SimulatorCalls
 {
     private readonly ConcurrentQueue<RecordedRequest> requests = new();
+    private int inFlight;
+    private int maxInFlight;
+
+    /// <summary>The most requests the simulator was serving at once since the last <see cref="Clear"/>.</summary>
+    public int MaxConcurrent => Volatile.Read(ref maxInFlight);
 
     public IReadOnlyList<RecordedRequest> Requests => requests.ToArray();
 
@@ -31,7 +36,29 @@ public sealed class SimulatorCalls
 
     public int MonthCalls(int officeId) => requests.Count(r => r.Endpoint == SimulatorEndpoint.OfficeMonth && r.OfficeId == officeId);
 
-    public void Clear() => requests.Clear();
+    public void Clear()
+    {
+        requests.Clear();
+        Volatile.Write(ref maxInFlight, Volatile.Read(ref inFlight));
+    }
+
+    internal IDisposable Enter()
+    {
+        var now = Interlocked.Increment(ref inFlight);
+        int seen;
+        while (now > (seen = Volatile.Read(ref maxInFlight)) && Interlocked.CompareExchange(ref maxInFlight, now, seen) != seen) { }
+        return new Exit(this);
+    }
+
+    private sealed class Exit(SimulatorCalls calls) : IDisposable
+    {
+        private int done;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref done, 1) == 0) Interlocked.Decrement(ref calls.inFlight);
+        }
+    }
 
     internal void Record(RecordedRequest request) => requests.Enqueue(request);
 }
