@@ -80,9 +80,11 @@ internal sealed partial class RabbitMqConnection : IAsyncDisposable
     public async Task WaitUntilOpenAsync(CancellationToken cancellationToken)
     {
         var connection = await GetAsync(cancellationToken).ConfigureAwait(false);
+        // Ends with the bus too, so nothing waits forever on a connection that is being disposed.
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposing.Token);
         // Polling, not the recovery event: the event is not raised when recovery itself keeps failing and retrying.
         while (!connection.IsOpen)
-            await Task.Delay(ReadyPollInterval, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(ReadyPollInterval, linked.Token).ConfigureAwait(false);
     }
 
     public async Task<IChannel> CreateChannelAsync(CreateChannelOptions? options, CancellationToken cancellationToken)
