@@ -5,13 +5,19 @@ namespace PassportBot.Storage.Sql;
 
 internal sealed record ColumnBinding(string Name, DbType Type);
 
+/// <summary>Inserts (or upserts) rows of one table, as fast as the provider allows.</summary>
+internal interface IRowInserter
+{
+    /// <summary>Returns the affected row count (0 for a row ignored as a duplicate).</summary>
+    Task<int> ExecuteAsync(DbConnection connection, DbTransaction? transaction, IReadOnlyCollection<object?[]> rows, CancellationToken cancellationToken);
+}
+
 /// <summary>Inserts many rows with few round trips: multi-row INSERT statements in chunks sized to the
 /// provider's parameter limit. Plain ADO.NET, since Dapper would run one statement per row.</summary>
-internal sealed class MultiRowInsert
+internal sealed class MultiRowInsert : IRowInserter
 {
     private const int MaxRowsPerStatement = 1_000;
 
-    private readonly SqlDialect _dialect;
     private readonly string _head;
     private readonly string _tail;
     private readonly IReadOnlyList<ColumnBinding> _columns;
@@ -19,14 +25,12 @@ internal sealed class MultiRowInsert
 
     public MultiRowInsert(SqlDialect dialect, string table, IReadOnlyList<ColumnBinding> columns, Conflict conflict)
     {
-        _dialect = dialect;
         _columns = columns;
         _head = dialect.InsertHead(table, columns.Select(c => c.Name).ToList(), conflict);
         _tail = dialect.ConflictTail(conflict);
         _rowsPerStatement = Math.Max(1, Math.Min(MaxRowsPerStatement, dialect.MaxParameters / columns.Count));
     }
 
-    /// <summary>Returns the affected row count summed over the statements.</summary>
     public async Task<int> ExecuteAsync(DbConnection connection, DbTransaction? transaction, IReadOnlyCollection<object?[]> rows, CancellationToken cancellationToken)
     {
         var affected = 0;
@@ -52,6 +56,4 @@ internal sealed class MultiRowInsert
         }
         return affected;
     }
-
-    public override string ToString() => $"{_dialect.Name}: {_head}...{_tail}";
 }

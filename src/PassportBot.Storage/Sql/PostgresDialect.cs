@@ -16,6 +16,9 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect(conn
 
     public override DbConnection CreateConnection() => new NpgsqlConnection(ConnectionString);
 
+    public override IRowInserter CreateInserter(string table, IReadOnlyList<ColumnBinding> columns, Conflict conflict) =>
+        conflict.Kind == ConflictKind.Fail ? new PostgresCopyInsert(table, columns) : base.CreateInserter(table, columns, conflict);
+
     /// <summary>Dapper hands Npgsql the list as one array parameter rather than expanding it.</summary>
     public override string InList(string column, string parameter) => $"{column} = ANY({parameter})";
 

@@ -61,6 +61,10 @@ internal abstract class SqlDialect(string connectionString)
         return string.Join(", ", parts);
     }
 
+    /// <summary>How this provider inserts many rows fastest (multi-row VALUES by default).</summary>
+    public virtual IRowInserter CreateInserter(string table, IReadOnlyList<ColumnBinding> columns, Conflict conflict) =>
+        new MultiRowInsert(this, table, columns, conflict);
+
     /// <summary>The INSERT head: <c>INSERT INTO t (a, b) VALUES</c>, or its ignore-duplicates form.</summary>
     public virtual string InsertHead(string table, IReadOnlyList<string> columns, Conflict conflict) =>
         $"INSERT INTO {table} ({string.Join(", ", columns.Select(Quote))}) VALUES ";

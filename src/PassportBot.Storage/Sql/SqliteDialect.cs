@@ -32,6 +32,9 @@ internal sealed class SqliteDialect : SqlDialect
 
     public override DbConnection CreateConnection() => new SqliteConnection(ConnectionString);
 
+    public override IRowInserter CreateInserter(string table, IReadOnlyList<ColumnBinding> columns, Conflict conflict) =>
+        new PreparedRowInsert(this, table, columns, conflict);
+
     public override async Task OnOpenedAsync(DbConnection connection, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();

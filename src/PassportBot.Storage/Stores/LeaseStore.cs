@@ -8,7 +8,7 @@ namespace PassportBot.Storage.Stores;
 /// between racing owners (the loser's WHERE no longer matches once the winner's update is visible).</summary>
 internal sealed class LeaseStore(StorageDatabase database, TimeProvider timeProvider) : ILeaseStore
 {
-    private readonly MultiRowInsert _ensure = new(database.Dialect, "leases",
+    private readonly IRowInserter _ensure = database.Dialect.CreateInserter("leases",
         [new("name", DbType.String), new("owner", DbType.String), new("expires_at", DbType.Int64)],
         Conflict.Ignore("name"));
 

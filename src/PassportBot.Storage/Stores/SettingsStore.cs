@@ -6,7 +6,7 @@ namespace PassportBot.Storage.Stores;
 
 internal sealed class SettingsStore(StorageDatabase database) : ISettingsStore
 {
-    private readonly MultiRowInsert _upsert = new(database.Dialect, "settings",
+    private readonly IRowInserter _upsert = database.Dialect.CreateInserter("settings",
         [new("key", DbType.String), new("value", DbType.String), new("updated_at", DbType.Int64)],
         Conflict.Update(["key"], "value", "updated_at"));
 

@@ -11,35 +11,35 @@ internal sealed class SlotWriter
 {
     private static readonly string[] SlotKeyColumns = ["office_id", "date", "time"];
 
-    private readonly MultiRowInsert _offices;
-    private readonly MultiRowInsert _slots;
-    private readonly MultiRowInsert _places;
-    private readonly MultiRowInsert _outbox;
-    private readonly MultiRowInsert _provinceLock;
+    private readonly IRowInserter _offices;
+    private readonly IRowInserter _slots;
+    private readonly IRowInserter _places;
+    private readonly IRowInserter _outbox;
+    private readonly IRowInserter _provinceLock;
 
     public SlotWriter(SqlDialect dialect)
     {
-        _offices = new(dialect, "offices",
+        _offices = dialect.CreateInserter("offices",
             [
                 new("id", DbType.Int32), new("code", DbType.String), new("name", DbType.String), new("address", DbType.String),
                 new("city", DbType.String), new("province", DbType.String), new("bookable_from", DbType.String),
                 new("latitude", DbType.Double), new("longitude", DbType.Double), new("updated_at", DbType.Int64),
             ],
             Conflict.Update(["id"], "code", "name", "address", "city", "province", "bookable_from", "latitude", "longitude", "updated_at"));
-        _slots = new(dialect, "slots",
+        _slots = dialect.CreateInserter("slots",
             [
                 new("office_id", DbType.Int32), new("date", DbType.String), new("time", DbType.String), new("province", DbType.String),
                 new("places", DbType.Int32), new("max_places", DbType.Int32), new("first_seen", DbType.Int64), new("last_seen", DbType.Int64),
                 new("announced_at", DbType.Int64), new("gone_at", DbType.Int64), new("missed_polls", DbType.Int32),
             ],
             Conflict.Update(SlotKeyColumns, "province", "places", "max_places", "first_seen", "last_seen", "announced_at", "gone_at", "missed_polls"));
-        _places = new(dialect, "slot_places",
+        _places = dialect.CreateInserter("slot_places",
             [new("office_id", DbType.Int32), new("date", DbType.String), new("time", DbType.String), new("at", DbType.Int64), new("places", DbType.Int32)],
             Conflict.Fail);
-        _outbox = new(dialect, "outbox",
+        _outbox = dialect.CreateInserter("outbox",
             [new("queue", DbType.String), new("payload", DbType.String), new("created_at", DbType.Int64)],
             Conflict.Fail);
-        _provinceLock = new(dialect, "province_locks", [new("province", DbType.String)], Conflict.Ignore("province"));
+        _provinceLock = dialect.CreateInserter("province_locks", [new("province", DbType.String)], Conflict.Ignore("province"));
     }
 
     public Task EnsureProvinceLockRowAsync(DbConnection connection, string province, CancellationToken cancellationToken) =>

@@ -16,10 +16,10 @@ internal sealed class SubscriptionStore : ISubscriptionStore
 
     private readonly StorageDatabase _database;
     private readonly TimeProvider _timeProvider;
-    private readonly MultiRowInsert _activateKeepingLanguage;
-    private readonly MultiRowInsert _activateWithLanguage;
-    private readonly MultiRowInsert _setLanguage;
-    private readonly MultiRowInsert _follow;
+    private readonly IRowInserter _activateKeepingLanguage;
+    private readonly IRowInserter _activateWithLanguage;
+    private readonly IRowInserter _setLanguage;
+    private readonly IRowInserter _follow;
 
     public SubscriptionStore(StorageDatabase database, TimeProvider timeProvider)
     {
@@ -27,10 +27,10 @@ internal sealed class SubscriptionStore : ISubscriptionStore
         _timeProvider = timeProvider;
         var dialect = database.Dialect;
         string[] key = ["chat_id"];
-        _activateKeepingLanguage = new(dialect, "users", UserColumns, Conflict.Update(key, "active", "deactivated_reason", "updated_at"));
-        _activateWithLanguage = new(dialect, "users", UserColumns, Conflict.Update(key, "language", "active", "deactivated_reason", "updated_at"));
-        _setLanguage = new(dialect, "users", UserColumns, Conflict.Update(key, "language", "updated_at"));
-        _follow = new(dialect, "subscriptions",
+        _activateKeepingLanguage = dialect.CreateInserter("users", UserColumns, Conflict.Update(key, "active", "deactivated_reason", "updated_at"));
+        _activateWithLanguage = dialect.CreateInserter("users", UserColumns, Conflict.Update(key, "language", "active", "deactivated_reason", "updated_at"));
+        _setLanguage = dialect.CreateInserter("users", UserColumns, Conflict.Update(key, "language", "updated_at"));
+        _follow = dialect.CreateInserter("subscriptions",
             [new("chat_id", DbType.Int64), new("province", DbType.String), new("created_at", DbType.Int64)],
             Conflict.Ignore("chat_id", "province"));
     }
