@@ -5,6 +5,7 @@ namespace PassportBot.Testing;
 /// <summary>One request the fake Bot API server received, with the status it answered.</summary>
 /// <param name="Method">Bot API method as sent (e.g. "sendMessage").</param>
 /// <param name="ReplyMarkupJson">The reply_markup object as compact JSON, or null.</param>
+/// <param name="StatusCode">HTTP status answered; 0 for a call left hanging.</param>
 /// <param name="Arguments">Every parameter of the request, whatever its encoding (JSON, form, query).</param>
 public sealed record BotApiCall(
     string Method,
@@ -17,6 +18,9 @@ public sealed record BotApiCall(
     DateTimeOffset At,
     int StatusCode)
 {
+    /// <summary>message_id of the Message the call returned (sendMessage, editMessageText), if any.</summary>
+    public int? ResultMessageId { get; init; }
+
     public bool Succeeded => StatusCode == 200;
 
     public bool Is(string method) => string.Equals(Method, method, StringComparison.OrdinalIgnoreCase);

@@ -176,7 +176,7 @@ public sealed class FakeBotApiServer : IAsyncDisposable
         else
         {
             result = _state.Execute(method, args, at);
-            _state.Record(method, args, at, result.StatusCode);
+            _state.Record(method, args, at, result.StatusCode, result.Body["result"]);
         }
         await WriteAsync(context, result);
     }

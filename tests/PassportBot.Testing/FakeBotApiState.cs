@@ -276,7 +276,7 @@ internal sealed partial class FakeBotApiState(TimeProvider time) : IDisposable
         lock (_lock) return _messages.TryGetValue((chatId, messageId), out var m) && !m.Deleted ? m.Text : null;
     }
 
-    public void Record(string method, JsonObject args, DateTimeOffset at, int status)
+    public void Record(string method, JsonObject args, DateTimeOffset at, int status, JsonNode? result = null)
     {
         var call = new BotApiCall(
             method,
@@ -287,7 +287,10 @@ internal sealed partial class FakeBotApiState(TimeProvider time) : IDisposable
             RequestArguments.Long(args, "message_id") is { } id ? (int)id : null,
             (JsonObject)args.DeepClone(),
             at,
-            status);
+            status)
+        {
+            ResultMessageId = result is JsonObject message && message["message_id"] is JsonValue resultId ? resultId.GetValue<int>() : null,
+        };
         lock (_lock)
         {
             _calls.Add(call);

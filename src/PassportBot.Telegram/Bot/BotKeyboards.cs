@@ -38,7 +38,7 @@ public static class BotKeyboards
 
     public static InlineKeyboardMarkup UnsubscribeList(BotTexts t, IEnumerable<string> questuraCodes)
     {
-        var buttons = questuraCodes.Select(code => Button(ProvinceNames.Display(code), CallbackAction.Unsubscribe(code)));
+        var buttons = questuraCodes.Order(StringComparer.Ordinal).Select(code => Button(ProvinceNames.Display(code), CallbackAction.Unsubscribe(code)));
         return Grid(buttons, columns: 2, Button(t.ButtonBack, CallbackAction.Menu));
     }
 

@@ -22,7 +22,8 @@ public sealed partial class DispatcherService(
         MaxConcurrency = options.Value.EffectiveDispatcherConcurrency,
         Prefetch = options.Value.EffectiveDispatcherConcurrency * 2,
         MaxAttempts = 10,
-        RetryDelay = TimeSpan.FromSeconds(5),
+        // The message already failed a few in-process retries: give Telegram a longer breath before the next round.
+        RetryDelay = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(100).Ticks, options.Value.TransientRetryDelay.Ticks * 10)),
     };
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

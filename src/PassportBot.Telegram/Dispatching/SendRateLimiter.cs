@@ -70,7 +70,7 @@ public sealed class SendRateLimiter(SendRateLimits limits, TimeProvider time)
         try
         {
             // One waiter per chat at a time: the chat's spacing counts from the previous actual permit.
-            await slot.Gate.WaitAsync(cancellationToken);
+            await EnterAsync(slot, cancellationToken);
             try
             {
                 await DelayUntilAsync(() => slot.NextAllowed, cancellationToken);
@@ -84,7 +84,7 @@ public sealed class SendRateLimiter(SendRateLimits limits, TimeProvider time)
             }
             finally
             {
-                slot.Gate.Release();
+                Exit(slot);
             }
         }
         finally
@@ -135,6 +135,54 @@ public sealed class SendRateLimiter(SendRateLimits limits, TimeProvider time)
         }
     }
 
+    private Task EnterAsync(ChatSlot slot, CancellationToken cancellationToken)
+    {
+        LinkedListNode<TaskCompletionSource> node;
+        lock (_lock)
+        {
+            if (!slot.Held)
+            {
+                slot.Held = true;
+                return Task.CompletedTask;
+            }
+            // Continuations run inline on release: the next waiter takes its turn at once, which also keeps
+            // the limiter deterministic under a fake clock.
+            node = slot.Waiters.AddLast(new TaskCompletionSource());
+        }
+        if (!cancellationToken.CanBeCanceled) return node.Value.Task;
+        var registration = cancellationToken.Register(() =>
+        {
+            bool removed;
+            lock (_lock)
+            {
+                removed = node.List is not null;
+                if (removed) slot.Waiters.Remove(node);
+            }
+            if (removed) node.Value.TrySetCanceled(cancellationToken);
+        });
+        return node.Value.Task.ContinueWith(
+            t => { registration.Dispose(); return t; },
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).Unwrap();
+    }
+
+    private void Exit(ChatSlot slot)
+    {
+        TaskCompletionSource? next = null;
+        lock (_lock)
+        {
+            if (slot.Waiters.First is { } first)
+            {
+                slot.Waiters.RemoveFirst();
+                next = first.Value;
+            }
+            else
+            {
+                slot.Held = false;
+            }
+        }
+        next?.TrySetResult();
+    }
+
     private ChatSlot RentSlot(long chatId)
     {
         lock (_lock)
@@ -172,7 +220,8 @@ public sealed class SendRateLimiter(SendRateLimits limits, TimeProvider time)
 
     private sealed class ChatSlot
     {
-        public SemaphoreSlim Gate { get; } = new(1, 1);
+        public LinkedList<TaskCompletionSource> Waiters { get; } = new();
+        public bool Held { get; set; }
         public DateTimeOffset NextAllowed { get; set; } = DateTimeOffset.MinValue;
         public int Users { get; set; }
     }
