@@ -21,6 +21,7 @@ internal sealed class DashboardAssets
         [".js"] = "text/javascript; charset=utf-8",
         [".json"] = "application/json; charset=utf-8",
         [".md"] = "text/markdown; charset=utf-8",
+        [".svg"] = "image/svg+xml",
     };
 
     private readonly Dictionary<string, Asset> _assets = new(StringComparer.Ordinal);

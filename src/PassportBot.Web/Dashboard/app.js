@@ -52,6 +52,8 @@
     slotProvince: "",
     search: "",
     selected: null, // slot key "officeId|date|time"
+    selectedSlot: null,
+    status: null,
     sort: {
       "provinces-table": { key: "openSlots", dir: -1 },
       "open-table": { key: "date", dir: 1 },
@@ -123,15 +125,19 @@
       state.open = open;
       state.gone = gone.map((s) => ({ ...s, lifetime: Date.parse(s.goneAt) - Date.parse(s.firstSeen) }));
       render();
-      setStatus(t("updated", clock(Date.now())), false);
+      setStatus("updated", false, clock(Date.now()));
+      // Keep the chart live too: follow the selected slot, or start with the earliest open one.
+      const selected = [...state.open, ...state.gone].find((s) => slotKey(s) === state.selected) ?? state.selectedSlot ?? state.open[0];
+      if (selected) await showHistory(selected);
     } catch (error) {
-      setStatus(t("failed", error.message), true);
+      setStatus("failed", true, error.message);
     }
   }
 
-  function setStatus(text, isError) {
+  function setStatus(key, isError, arg) {
+    state.status = { key, isError, arg };
     const node = $("status");
-    node.textContent = text;
+    node.textContent = t(key, arg);
     node.classList.toggle("error", isError);
   }
 
@@ -327,6 +333,7 @@
   // ---- chart ------------------------------------------------------------------------------------------------
   async function showHistory(slot) {
     state.selected = slotKey(slot);
+    state.selectedSlot = slot;
     for (const row of document.querySelectorAll("tr[data-key]")) row.classList.toggle("selected", row.dataset.key === state.selected);
     const caption = $("chart-caption");
     caption.textContent = t("chartOf", slot.officeCode + " – " + slot.officeName, day(slot.date), slot.time);
@@ -343,7 +350,7 @@
     const chart = $("chart");
     chart.replaceChildren();
     if (!points.length) return;
-    const W = 560, H = 240, left = 36, right = 12, top = 12, bottom = 30;
+    const W = 560, H = 240, left = 36, right = 14, top = 16, bottom = 30;
     const series = points.map((p) => ({ at: Date.parse(p.at), places: p.places }));
     // Carry the last value to when the slot was last seen (or closed), so a steady slot is a line, not a dot.
     const end = Date.parse(slot.goneAt ?? slot.lastSeen);
@@ -394,7 +401,9 @@
     $("map-title").textContent = t("mapLabel");
     for (const button of document.querySelectorAll(".lang button")) button.setAttribute("aria-pressed", String(button.dataset.lang === state.lang));
     renderLegend();
+    if (state.status) setStatus(state.status.key, state.status.isError, state.status.arg);
     if (state.provinces.length) render();
+    if (state.selectedSlot) showHistory(state.selectedSlot);
   }
 
   // ---- wiring -----------------------------------------------------------------------------------------------
@@ -424,11 +433,11 @@
   async function start() {
     wire();
     applyLanguage();
-    setStatus(t("loading"), false);
+    setStatus("loading", false);
     try {
       buildMap(await getJson("/assets/provinces.map.json"));
     } catch (error) {
-      setStatus(t("failed", error.message), true);
+      setStatus("failed", true, error.message);
     }
     await refresh();
     setInterval(() => { if (!document.hidden) refresh(); }, REFRESH_MS);
