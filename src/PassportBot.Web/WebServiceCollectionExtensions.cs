@@ -35,7 +35,7 @@ public static class WebServiceCollectionExtensions
 
         var timeout = section.Get<WebOptions>()?.HealthCheckTimeout ?? new WebOptions().HealthCheckTimeout;
         services.AddHealthChecks().AddCheck<StorageHealthCheck>(
-            "storage", failureStatus: HealthStatus.Unhealthy, tags: ["ready"], timeout: timeout > TimeSpan.Zero ? timeout : null);
+            "storage", failureStatus: HealthStatus.Unhealthy, timeout: timeout > TimeSpan.Zero ? timeout : null);
         return services;
     }
 

@@ -64,14 +64,19 @@ public sealed class HealthTests
     {
         await using var app = await TestWebApp.StartAsync(services => services.AddHealthChecks()
             .AddCheck("bus", () => HealthCheckResult.Unhealthy("Broker unreachable."))
-            .AddCheck("dispatcher", () => HealthCheckResult.Degraded("Paused by a 429.")));
+            .AddCheck("dispatcher", () => HealthCheckResult.Degraded("Paused by a 429."))
+            .AddCheck("relay", () => throw new InvalidOperationException("Server=db;Password=hunter2")));
 
         var (response, json) = await app.GetJsonAsync("/health");
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal("Unhealthy", json.GetProperty("status").GetString());
         var components = json.GetProperty("components");
-        Assert.Equal(["bus", "dispatcher", "storage"], components.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["bus", "dispatcher", "relay", "storage"], components.EnumerateObject().Select(p => p.Name));
+        var relay = components.GetProperty("relay");
+        Assert.Equal("Unhealthy", relay.GetProperty("status").GetString());
+        Assert.Equal("Check failed (InvalidOperationException).", relay.GetProperty("description").GetString());
+        Assert.DoesNotContain("hunter2", json.GetRawText(), StringComparison.Ordinal);
         Assert.Equal("Unhealthy", components.GetProperty("bus").GetProperty("status").GetString());
         Assert.Equal("Degraded", components.GetProperty("dispatcher").GetProperty("status").GetString());
     }

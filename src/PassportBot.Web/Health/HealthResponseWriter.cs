@@ -23,8 +23,11 @@ internal static class HealthResponseWriter
         {
             json.WriteStartObject(name);
             json.WriteString("status", entry.Status.ToString());
-            if (entry.Description is null) json.WriteNull("description");
-            else json.WriteString("description", entry.Description);
+            // A check that threw gets its exception's message as description, and messages can quote
+            // connection strings or tokens: name the failure instead.
+            var description = entry.Exception is { } error ? $"Check failed ({error.GetType().Name})." : entry.Description;
+            if (description is null) json.WriteNull("description");
+            else json.WriteString("description", description);
             json.WriteStartObject("data");
             foreach (var (key, value) in entry.Data.OrderBy(d => d.Key, StringComparer.Ordinal))
             {
