@@ -13,7 +13,8 @@ public static class StorageServiceCollectionExtensions
 {
     /// <summary>Registers every storage interface over the provider chosen by <c>Storage:Provider</c>
     /// (sqlite | mariadb | mysql | postgres) and <c>Storage:ConnectionString</c>, plus a hosted service that
-    /// migrates the schema at start when <c>Storage:MigrateOnStart</c> is true.</summary>
+    /// migrates the schema at start when <c>Storage:MigrateOnStart</c> is true (hosted services start in
+    /// registration order: call this before adding hosted services that use the storage).</summary>
     public static IServiceCollection AddPassportBotStorage(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);

@@ -5,7 +5,7 @@ using PassportBot.Storage.Schema;
 namespace PassportBot.Storage.Sql;
 
 /// <summary>MariaDB (10.6+) and MySQL (8.0+) through MySqlConnector.</summary>
-internal sealed class MySqlDialect(string connectionString, string name) : SqlDialect(connectionString)
+internal sealed class MySqlDialect(string connectionString, string name) : SqlDialect(Normalize(connectionString))
 {
     private const string MigrationLockName = "passportbot.migrate";
 
@@ -16,6 +16,11 @@ internal sealed class MySqlDialect(string connectionString, string name) : SqlDi
     public override bool SupportsUpdateReturning => false;
 
     public override DbConnection CreateConnection() => new MySqlConnection(ConnectionString);
+
+    /// <summary>Affected-row counts must mean "rows matched" (the lease renewal relies on it), whatever the
+    /// configured connection string says.</summary>
+    private static string Normalize(string connectionString) =>
+        new MySqlConnectionStringBuilder(connectionString) { UseAffectedRows = false }.ConnectionString;
 
     public override string Quote(string identifier) => $"`{identifier}`";
 

@@ -118,6 +118,11 @@ internal sealed class ProvinceUnitOfWork : IProvinceUnitOfWork
                 await _transaction.RollbackAsync().ConfigureAwait(false);
             }
         }
+        catch (Exception ex) when (ex is DbException or InvalidOperationException)
+        {
+            // The connection broke or the commit failed half-way: the server has already ended the transaction,
+            // and throwing from dispose would hide the error the caller is handling.
+        }
         finally
         {
             await _transaction.DisposeAsync().ConfigureAwait(false);
