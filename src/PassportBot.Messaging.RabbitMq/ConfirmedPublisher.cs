@@ -21,35 +21,42 @@ internal sealed partial class ConfirmedPublisher(
     public async Task PublishAsync(IReadOnlyList<QueueSpec> topology, IReadOnlyList<AmqpMessage> messages, CancellationToken cancellationToken)
     {
         IReadOnlyList<AmqpMessage> pending = messages;
-        while (pending.Count > 0)
+        while (true)
         {
             IChannel? channel = null;
+            Exception? fault;
             try
             {
                 await declarer.EnsureAsync(topology, cancellationToken).ConfigureAwait(false);
                 channel = await channels.RentAsync(cancellationToken).ConfigureAwait(false);
-                var (unconfirmed, fault) = await PublishOnAsync(channel, pending, cancellationToken).ConfigureAwait(false);
-                if (fault is null)
-                {
-                    channels.Return(channel);
-                    return;
-                }
-                pending = unconfirmed;
-                if (fault is PublishReturnException) declarer.Invalidate();
-                LogRetrying(pending.Count, fault.GetType().Name, connection.Endpoint);
+                (pending, fault) = await PublishOnAsync(channel, pending, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (TransientFaults.IsTransient(ex) && !cancellationToken.IsCancellationRequested)
             {
-                LogRetrying(pending.Count, ex.GetType().Name, connection.Endpoint);
+                fault = ex;
+            }
+            catch
+            {
+                // Cancelled or a bug: the channel may hold unconfirmed publishes, so it is not lent again.
+                if (channel is not null) await channels.DiscardAsync(channel).ConfigureAwait(false);
+                throw;
             }
 
+            if (fault is null)
+            {
+                channels.Return(channel!);
+                return;
+            }
+
+            if (fault is PublishReturnException) declarer.Invalidate();
+            LogRetrying(pending.Count, fault.GetType().Name, connection.Endpoint);
             if (channel is not null) await channels.DiscardAsync(channel).ConfigureAwait(false);
             await connection.WaitUntilOpenAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
     /// <summary>Pipelines the batch; returns the messages that were not confirmed and the first transient fault.</summary>
-    private static async Task<(List<AmqpMessage> Unconfirmed, Exception? Fault)> PublishOnAsync(
+    private static async Task<(IReadOnlyList<AmqpMessage> Unconfirmed, Exception? Fault)> PublishOnAsync(
         IChannel channel, IReadOnlyList<AmqpMessage> messages, CancellationToken cancellationToken)
     {
         var unconfirmed = new List<AmqpMessage>();

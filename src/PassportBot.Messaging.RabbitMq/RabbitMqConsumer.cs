@@ -65,11 +65,28 @@ internal sealed partial class RabbitMqConsumer<T> : IAsyncDisposable
             catch (Exception ex) when (TransientFaults.IsTransient(ex) && !cancellationToken.IsCancellationRequested)
             {
                 LogStartRetry(_queue, ex.GetType().Name);
-                if (_channel is not null) await _channel.DisposeAsync().ConfigureAwait(false);
-                _channel = null;
+                await DropChannelAsync().ConfigureAwait(false);
                 await _connection.WaitUntilOpenAsync(cancellationToken).ConfigureAwait(false);
             }
+            catch
+            {
+                await DropChannelAsync().ConfigureAwait(false);
+                throw;
+            }
         }
+    }
+
+    private async Task DropChannelAsync()
+    {
+        if (_channel is null) return;
+        try
+        {
+            await _channel.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (TransientFaults.IsTransient(ex))
+        {
+        }
+        _channel = null;
     }
 
     private async Task OnReceivedAsync(object sender, BasicDeliverEventArgs delivery)
@@ -175,16 +192,7 @@ internal sealed partial class RabbitMqConsumer<T> : IAsyncDisposable
         }
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _inFlight.CloseAsync().ConfigureAwait(false);
-        if (_channel is not null)
-        {
-            try
-            {
-                await _channel.DisposeAsync().ConfigureAwait(false);
-            }
-            catch (Exception ex) when (TransientFaults.IsTransient(ex))
-            {
-            }
-        }
+        await DropChannelAsync().ConfigureAwait(false);
         _stopping.Dispose();
     }
 
