@@ -12,7 +12,7 @@ namespace PassportBot.Cli;
 
 /// <summary><c>passportbot demo</c>: the whole system against the built-in agenda simulator. Without a Telegram
 /// token, a console chat follows a few provinces and its messages are printed.</summary>
-public static class DemoCommand
+public static partial class DemoCommand
 {
     /// <summary>The chat id the console stands for when no Telegram token is configured.</summary>
     public const long ConsoleChatId = 1;

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using PassportBot.Agenda;
 using PassportBot.Messaging;
+using PassportBot.Messaging.Hosting;
 using PassportBot.Storage;
 using PassportBot.Telegram;
 using PassportBot.Web;
@@ -51,7 +52,7 @@ public static class PassportBotHost
         var services = builder.Services;
         var config = builder.Configuration;
         services.AddSingleton(TimeProvider.System);
-        services.AddHealthChecks();
+        services.AddHealthChecks().AddBusHealthCheck();
         services.AddPassportBotStorage(config);
         services.AddPassportBotBus(config);
 
