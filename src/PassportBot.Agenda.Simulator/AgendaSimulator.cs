@@ -34,6 +34,8 @@ public sealed class AgendaSimulator : IAsyncDisposable
 {
     private readonly AgendaSimulatorSettings settings;
     private readonly SemaphoreSlim startGate = new(1, 1);
+    // Ends slow responses at shutdown instead of holding the server open until their delay is over.
+    private readonly CancellationTokenSource stopping = new();
     private WebApplication? app;
     private string? baseUrl;
 
@@ -79,7 +81,7 @@ public sealed class AgendaSimulator : IAsyncDisposable
             var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
             builder.WebHost.UseKestrelCore().ConfigureKestrel(k => k.Listen(IPAddress.Parse(settings.Host), settings.Port));
             var built = builder.Build();
-            var handler = new AgendaRequestHandler(World, CredentialStore, Faults, Calls, new MunicipalityDirectory(World.Offices), () => PlacesSemantics);
+            var handler = new AgendaRequestHandler(World, CredentialStore, Faults, Calls, new MunicipalityDirectory(World.Offices), () => PlacesSemantics, stopping.Token);
             built.Run(handler.HandleAsync);
             await built.StartAsync(cancellationToken).ConfigureAwait(false);
             var address = built.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
@@ -96,13 +98,16 @@ public sealed class AgendaSimulator : IAsyncDisposable
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
         if (app is null) return;
+        await stopping.CancelAsync().ConfigureAwait(false);
         await app.StopAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
     {
+        await stopping.CancelAsync().ConfigureAwait(false);
         if (app is not null) await app.DisposeAsync().ConfigureAwait(false);
         app = null;
         startGate.Dispose();
+        stopping.Dispose();
     }
 }

@@ -23,7 +23,8 @@ internal sealed class AgendaRequestHandler(
     SimulatorFaults faults,
     SimulatorCalls calls,
     MunicipalityDirectory municipalities,
-    Func<PlacesSemantics> semantics)
+    Func<PlacesSemantics> semantics,
+    CancellationToken stopping)
 {
     private const string OfficeListPath = "/cittadino/a/rc/v1/appuntamento/elenca-sede-prima-disponibilita";
     private const string OfficeMonthPath = "/cittadino/n/rc/v1/utility/elenca-agenda-appuntamenti-sede-mese";
@@ -44,8 +45,23 @@ internal sealed class AgendaRequestHandler(
         var body = HttpMethods.IsPost(request.Method) ? await ReadBodyAsync(request, context.RequestAborted) : null;
         var parsed = Parse(endpoint, path, body);
 
+        var complete = calls.Begin(new RecordedRequest(endpoint, request.Method, path, parsed.Province, parsed.OfficeId, parsed.DataRiferimento,
+            0, request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase), body));
+
         var delay = faults.TakeDelay();
-        if (delay > TimeSpan.Zero) await Task.Delay(delay, context.RequestAborted);
+        if (delay > TimeSpan.Zero)
+        {
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
+            try
+            {
+                await Task.Delay(delay, wait.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                complete(ClientClosedRequest);
+                return;
+            }
+        }
 
         var reply = endpoint switch
         {
@@ -53,11 +69,12 @@ internal sealed class AgendaRequestHandler(
             SimulatorEndpoint.Unknown => Reply.Json(404, new WireSpringError(Now(), 404, "Not Found", path)),
             _ => JsonEndpoint(endpoint, request, path, parsed),
         };
-
-        calls.Record(new RecordedRequest(endpoint, request.Method, path, parsed.Province, parsed.OfficeId, parsed.DataRiferimento,
-            reply.Status, request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase), body));
+        complete(reply.Status);
         await reply.WriteAsync(context.Response, context.RequestAborted);
     }
+
+    /// <summary>Recorded for requests abandoned while the simulator was being slow (nginx's convention).</summary>
+    public const int ClientClosedRequest = 499;
 
     private Reply JsonEndpoint(SimulatorEndpoint endpoint, HttpRequest request, string path, ParsedRequest parsed)
     {

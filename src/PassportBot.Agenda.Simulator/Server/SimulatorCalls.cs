@@ -1,10 +1,9 @@
-using System.Collections.Concurrent;
-
 namespace PassportBot.Agenda.Simulator.Server;
 
 public enum SimulatorEndpoint { OfficeList, OfficeMonth, MunicipalitySearch, CsrfPage, Unknown }
 
-/// <summary>One request the simulator received (headers that matter to the site's checks; never logged).</summary>
+/// <summary>One request the simulator received (headers that matter to the site's checks; never logged).
+/// <see cref="StatusCode"/> is 0 while the answer is pending (e.g. a slow response).</summary>
 public sealed record RecordedRequest(
     SimulatorEndpoint Endpoint,
     string Method,
@@ -19,27 +18,42 @@ public sealed record RecordedRequest(
 /// <summary>Counters of calls per endpoint, province and office, so tests can assert politeness.</summary>
 public sealed class SimulatorCalls
 {
-    private readonly ConcurrentQueue<RecordedRequest> requests = new();
+    private readonly Lock gate = new();
+    private readonly List<RecordedRequest> requests = [];
     private int inFlight;
     private int maxInFlight;
 
     /// <summary>The most requests the simulator was serving at once since the last <see cref="Clear"/>.</summary>
     public int MaxConcurrent => Volatile.Read(ref maxInFlight);
 
-    public IReadOnlyList<RecordedRequest> Requests => requests.ToArray();
+    public IReadOnlyList<RecordedRequest> Requests { get { lock (gate) return requests.ToArray(); } }
 
-    public int Count(SimulatorEndpoint endpoint) => requests.Count(r => r.Endpoint == endpoint);
+    public int Count(SimulatorEndpoint endpoint) => Requests.Count(r => r.Endpoint == endpoint);
 
     /// <summary>Endpoint A calls for one province (every page counts).</summary>
     public int OfficeListCalls(string province) =>
-        requests.Count(r => r.Endpoint == SimulatorEndpoint.OfficeList && string.Equals(r.Province, province, StringComparison.OrdinalIgnoreCase));
+        Requests.Count(r => r.Endpoint == SimulatorEndpoint.OfficeList && string.Equals(r.Province, province, StringComparison.OrdinalIgnoreCase));
 
-    public int MonthCalls(int officeId) => requests.Count(r => r.Endpoint == SimulatorEndpoint.OfficeMonth && r.OfficeId == officeId);
+    public int MonthCalls(int officeId) => Requests.Count(r => r.Endpoint == SimulatorEndpoint.OfficeMonth && r.OfficeId == officeId);
 
     public void Clear()
     {
-        requests.Clear();
+        lock (gate) requests.Clear();
         Volatile.Write(ref maxInFlight, Volatile.Read(ref inFlight));
+    }
+
+    /// <summary>Records a request on arrival; the returned action records its answer's status.</summary>
+    internal Action<int> Begin(RecordedRequest request)
+    {
+        lock (gate) requests.Add(request);
+        return status =>
+        {
+            lock (gate)
+            {
+                var at = requests.IndexOf(request);
+                if (at >= 0) requests[at] = request with { StatusCode = status };
+            }
+        };
     }
 
     internal IDisposable Enter()
@@ -60,5 +74,4 @@ public sealed class SimulatorCalls
         }
     }
 
-    internal void Record(RecordedRequest request) => requests.Enqueue(request);
 }
