@@ -21,7 +21,7 @@ internal sealed partial class ConfirmedPublisher(
     public async Task PublishAsync(IReadOnlyList<QueueSpec> topology, IReadOnlyList<AmqpMessage> messages, CancellationToken cancellationToken)
     {
         IReadOnlyList<AmqpMessage> pending = messages;
-        while (true)
+        for (var retry = 1; ; retry++)
         {
             IChannel? channel = null;
             Exception? fault;
@@ -51,6 +51,7 @@ internal sealed partial class ConfirmedPublisher(
             if (fault is PublishReturnException) declarer.Invalidate();
             LogRetrying(pending.Count, fault.GetType().Name, connection.Endpoint);
             if (channel is not null) await channels.DiscardAsync(channel).ConfigureAwait(false);
+            await Task.Delay(TransientFaults.Backoff(retry), cancellationToken).ConfigureAwait(false);
             await connection.WaitUntilOpenAsync(cancellationToken).ConfigureAwait(false);
         }
     }

@@ -46,7 +46,7 @@ internal sealed partial class RabbitMqConsumer<T> : IAsyncDisposable
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        while (true)
+        for (var retry = 1; ; retry++)
         {
             try
             {
@@ -66,6 +66,7 @@ internal sealed partial class RabbitMqConsumer<T> : IAsyncDisposable
             {
                 LogStartRetry(_queue, ex.GetType().Name);
                 await DropChannelAsync().ConfigureAwait(false);
+                await Task.Delay(TransientFaults.Backoff(retry), cancellationToken).ConfigureAwait(false);
                 await _connection.WaitUntilOpenAsync(cancellationToken).ConfigureAwait(false);
             }
             catch

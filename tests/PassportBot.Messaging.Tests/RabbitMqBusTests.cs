@@ -48,6 +48,18 @@ public sealed class RabbitMqBusTests(ITestOutputHelper output) : BusContractTest
     }
 
     [Fact]
+    public async Task QueueDeclaredElsewhereWithOtherArguments_FailsThePublish_InsteadOfRetryingForever()
+    {
+        var fixture = (RabbitMqBusFixture)Fixture;
+        await fixture.DeclareRawQueueAsync(Queues.Message.Name, CancellationToken.None);
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() =>
+            Bus.PublishAsync(Queues.Message, TestMessages.Outgoing(1), CancellationToken.None).WaitAsync(Timeout));
+
+        Assert.Contains("PRECONDITION_FAILED", error.Message);
+    }
+
+    [Fact]
     public void Endpoint_NeverShowsThePassword()
     {
         var bus = new RabbitMqMessageBus(new BusOptions { Provider = "rabbitmq", ConnectionString = "amqp://pb:s3cr3t@127.0.0.1:5673/prod" });

@@ -12,6 +12,7 @@ public sealed class RabbitMqBusFixture : IBusFixture
     private readonly string _connectionString;
     private readonly string _prefix;
     private readonly string? _vhost;
+    private readonly List<string> _rawQueues = [];
     private IConnection? _raw;
 
     private RabbitMqBusFixture(string connectionString, string prefix, string? vhost)
@@ -56,6 +57,14 @@ public sealed class RabbitMqBusFixture : IBusFixture
             new BasicProperties { DeliveryMode = DeliveryModes.Persistent, ContentType = "application/json" }, body, cancellationToken);
     }
 
+    /// <summary>Declares a queue behind the bus's back (e.g. with other arguments); deleted with the fixture.</summary>
+    public async Task DeclareRawQueueAsync(string queue, CancellationToken cancellationToken)
+    {
+        await using var channel = await (await RawAsync()).CreateChannelAsync(cancellationToken: cancellationToken);
+        await channel.QueueDeclareAsync(_prefix + queue, durable: true, exclusive: false, autoDelete: false, arguments: null, cancellationToken: cancellationToken);
+        _rawQueues.Add(_prefix + queue);
+    }
+
     public async Task<byte[]?> TakeRawAsync(string queue, CancellationToken cancellationToken)
     {
         await using var channel = await (await RawAsync()).CreateChannelAsync(cancellationToken: cancellationToken);
@@ -76,7 +85,7 @@ public sealed class RabbitMqBusFixture : IBusFixture
         var raw = await RawAsync();
         await using (var channel = await raw.CreateChannelAsync())
         {
-            foreach (var queue in declared) await channel.QueueDeleteAsync(queue, ifUnused: false, ifEmpty: false);
+            foreach (var queue in declared.Concat(_rawQueues).Distinct()) await channel.QueueDeleteAsync(queue, ifUnused: false, ifEmpty: false);
         }
         await raw.DisposeAsync();
     }
