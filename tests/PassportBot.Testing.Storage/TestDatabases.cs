@@ -105,7 +105,7 @@ public static class TestDatabases
             catch (Exception ex) when (ex is DbException or InvalidOperationException or TimeoutException or System.Net.Sockets.SocketException)
             {
                 throw new InvalidOperationException(
-                    $"Cannot reach the test database server of {variable} ({Describe(connection)}): {ex.Message}. " +
+                    $"Cannot reach the test database server of {variable} ({Describe(connection)}): {ex.Message.TrimEnd('.')}. " +
                     "Start it with `sudo scripts/services.sh`.", ex);
             }
             await using var command = connection.CreateCommand();
