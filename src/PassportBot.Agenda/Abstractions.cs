@@ -8,7 +8,8 @@ namespace PassportBot.Agenda;
 public sealed record AgendaCredentials(string Cookie, string CsrfToken)
 {
     /// <summary>A short hash that tells two credential sets apart without revealing them.</summary>
-    public string Fingerprint { get; } = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Cookie + "\n" + CsrfToken)))[..12];
+    /// <remarks>Computed, not stored: a stored value would be copied unchanged by <c>with { CsrfToken = … }</c>.</remarks>
+    public string Fingerprint => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Cookie + "\n" + CsrfToken)))[..12];
 
     public override string ToString() => $"AgendaCredentials(fingerprint {Fingerprint})";
 }
