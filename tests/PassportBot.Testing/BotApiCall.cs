@@ -42,6 +42,9 @@ public sealed record FakeBotApiLimits
     /// <summary>Minimum spacing between accepted messages to one chat (Telegram: about 1 s).</summary>
     public TimeSpan? PerChatInterval { get; init; }
 
+    /// <summary>Messages accepted per group (negative chat id) in any sliding minute (Telegram: 20).</summary>
+    public int? GroupMessagesPerMinute { get; init; }
+
     /// <summary>retry_after, in whole seconds, that a 429 carries.</summary>
     public int RetryAfterSeconds { get; init; } = 1;
 }

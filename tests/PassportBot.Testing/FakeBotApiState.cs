@@ -403,12 +403,13 @@ internal sealed partial class FakeBotApiState(TimeProvider time) : IDisposable
     }
 }
 
-/// <summary>Telegram's flood control as the fake applies it: a sliding one-second window for the whole bot
-/// and a minimum spacing per chat, both over accepted messages only.</summary>
+/// <summary>Telegram's flood control as the fake applies it: a sliding one-second window for the whole bot,
+/// a minimum spacing per chat and a sliding minute per group, all over accepted messages only.</summary>
 internal sealed class FakeRateLimiter
 {
     private readonly Queue<DateTimeOffset> _recent = new();
     private readonly Dictionary<long, DateTimeOffset> _lastPerChat = [];
+    private readonly Dictionary<long, Queue<DateTimeOffset>> _groupMinute = [];
 
     /// <summary>False when the message must be refused with 429. Callers hold the state lock.</summary>
     public bool TryAccept(long chatId, DateTimeOffset at, FakeBotApiLimits limits)
@@ -423,7 +424,15 @@ internal sealed class FakeRateLimiter
         {
             return false;
         }
+        Queue<DateTimeOffset>? minute = null;
+        if (chatId < 0 && limits.GroupMessagesPerMinute is { } perMinute)
+        {
+            if (!_groupMinute.TryGetValue(chatId, out minute)) _groupMinute[chatId] = minute = new Queue<DateTimeOffset>();
+            while (minute.Count > 0 && at - minute.Peek() >= TimeSpan.FromMinutes(1)) minute.Dequeue();
+            if (minute.Count >= perMinute) return false;
+        }
         if (limits.GlobalMessagesPerSecond is not null) _recent.Enqueue(at);
+        minute?.Enqueue(at);
         _lastPerChat[chatId] = at;
         return true;
     }
