@@ -58,6 +58,7 @@ public sealed class RenderingTests
             Credentials = CredentialState.Expired,
             LastError = "TO: HTTP 503",
             ConsecutiveFailures = 3,
+            Recent = [new WatchError(now, "telegram", "Telegram refused the message (400): chat not found", null)],
         };
 
         var text = Draw(snapshot, now);
@@ -68,5 +69,6 @@ public sealed class RenderingTests
         Assert.Contains("session EXPIRED", text, StringComparison.Ordinal);
         Assert.Contains("3 in a row, backing off", text, StringComparison.Ordinal);
         Assert.Contains("No open slot", text, StringComparison.Ordinal);
+        Assert.Contains("ERROR telegram: Telegram refused the message (400): chat not found", text, StringComparison.Ordinal);
     }
 }

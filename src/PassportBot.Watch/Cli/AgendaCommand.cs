@@ -29,6 +29,8 @@ internal static class AgendaCommand
         }
         var builder = WatchHost.CreateAgendaBuilder(c => { configure(c, configArgs); c.AddInMemoryCollection(overrides); }, demo);
         using var host = builder.Build();
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(ct, host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
+        ct = stopping.Token;
         try
         {
             await host.StartAsync(ct).ConfigureAwait(false);
@@ -48,6 +50,10 @@ internal static class AgendaCommand
         {
             await WriteSessionHelpAsync(error, "No agenda credentials: the cookie and CSRF token files are missing or empty.", host).ConfigureAwait(false);
             return ExitCodes.Session;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return ExitCodes.Interrupted;
         }
         catch (AgendaUnavailableException ex)
         {

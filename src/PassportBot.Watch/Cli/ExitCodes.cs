@@ -10,4 +10,6 @@ public static class ExitCodes
     public const int Usage = 2;
     /// <summary>No credentials, or the site says the session has expired.</summary>
     public const int Session = 3;
+    /// <summary>Stopped by Ctrl+C or SIGTERM before the answer came (the shell's convention).</summary>
+    public const int Interrupted = 130;
 }

@@ -62,6 +62,9 @@ public static class WatchCommands
     private static async Task<int> RunWatchAsync(HostApplicationBuilder builder, WatchTerminal terminal, CancellationToken ct)
     {
         using var host = builder.Build();
+        // The host's console lifetime takes SIGTERM (and Ctrl+C) for itself and only stops the application: follow it.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(ct, host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
+        ct = stopping.Token;
         try
         {
             await host.StartAsync(ct).ConfigureAwait(false);

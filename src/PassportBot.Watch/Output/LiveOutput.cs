@@ -9,8 +9,16 @@ public sealed class LiveOutput(WatchTerminal terminal, WatchStatus status, TimeP
 {
     private static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
 
-    // Everything shows through the status snapshot, which the loop updates before writing events.
-    public Task WriteAsync(IReadOnlyList<WatchEvent> events, CancellationToken cancellationToken) => Task.CompletedTask;
+    private const int RecentNotices = 10;
+
+    /// <summary>Slots reach the picture through the loop's snapshot; other events (Telegram failures, session
+    /// changes) are added to its recent lines here so that the live view shows them too.</summary>
+    public Task WriteAsync(IReadOnlyList<WatchEvent> events, CancellationToken cancellationToken)
+    {
+        var notices = events.Where(e => e is not SlotOpened and not SlotGone).ToArray();
+        if (notices.Length > 0) status.Update(s => s with { Recent = [.. s.Recent.Concat(notices).TakeLast(RecentNotices)] });
+        return Task.CompletedTask;
+    }
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {

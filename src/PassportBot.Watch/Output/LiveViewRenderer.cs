@@ -60,6 +60,10 @@ public static class LiveViewRenderer
         {
             SlotOpened o => new Text($"{Local(o.At)}  NEW   {Describe(o.Slot)} ({o.Slot.Record.Places} places)", new Style(Color.Green)),
             SlotGone g => new Text($"{Local(g.At)}  GONE  {Describe(g.Slot)}", new Style(Color.Grey)),
+            WatchError x => new Text($"{Local(x.At)}  ERROR {x.Scope}: {x.Message}", new Style(Color.Yellow)),
+            SessionExpired x => new Text($"{Local(x.At)}  SESSION EXPIRED", new Style(Color.Yellow)),
+            SessionMissing x => new Text($"{Local(x.At)}  NO CREDENTIALS", new Style(Color.Yellow)),
+            SessionResumed x => new Text($"{Local(x.At)}  SESSION RESUMED", new Style(Color.Green)),
             _ => new Text(""),
         }));
 

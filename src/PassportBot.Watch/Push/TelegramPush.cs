@@ -15,7 +15,8 @@ public sealed class TelegramPush(
     TimeProvider time)
 {
     private const int MaxAttempts = 6;
-    private static readonly TimeSpan FlushTimeout = TimeSpan.FromSeconds(5);
+    // Short: the command line gives a stopping process about two seconds.
+    private static readonly TimeSpan FlushTimeout = TimeSpan.FromSeconds(1.5);
     private readonly Channel<string> queue = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
     private DateTimeOffset nextSendAt = DateTimeOffset.MinValue;
 
