@@ -9,6 +9,7 @@ internal sealed class InMemoryQueue(string name, TimeProvider timeProvider)
     private readonly Channel<InMemoryEnvelope> _ready = Channel.CreateUnbounded<InMemoryEnvelope>();
     private readonly Lock _deadGate = new();
     private readonly LinkedList<(InMemoryEnvelope Envelope, DeadLetter Letter)> _dead = new();
+    private readonly Lock _delayGate = new();
     private int _delayed;
 
     public string Name { get; } = name;
@@ -20,7 +21,10 @@ internal sealed class InMemoryQueue(string name, TimeProvider timeProvider)
     public long ReadyCount => _ready.Reader.Count;
 
     /// <summary>Failed messages waiting for their redelivery delay.</summary>
-    public int DelayedCount => Volatile.Read(ref _delayed);
+    public int DelayedCount
+    {
+        get { lock (_delayGate) return _delayed; }
+    }
 
     public int DeadCount
     {
@@ -43,14 +47,18 @@ internal sealed class InMemoryQueue(string name, TimeProvider timeProvider)
             return;
         }
 
-        Interlocked.Increment(ref _delayed);
-        ITimer? timer = null;
-        timer = timeProvider.CreateTimer(_ =>
+        // Counting and arming under one lock: whoever sees the count also sees the timer armed.
+        lock (_delayGate)
         {
-            Enqueue(envelope);
-            Interlocked.Decrement(ref _delayed);
-            timer?.Dispose();
-        }, null, delay, Timeout.InfiniteTimeSpan);
+            ITimer? timer = null;
+            timer = timeProvider.CreateTimer(_ =>
+            {
+                lock (_delayGate) _delayed--;
+                Enqueue(envelope);
+                timer?.Dispose();
+            }, null, delay, Timeout.InfiniteTimeSpan);
+            _delayed++;
+        }
     }
 
     public void DeadLetter(InMemoryEnvelope envelope, string reason)
