@@ -30,4 +30,18 @@ public sealed class PollingResilienceTests : BotTestBase
         Assert.Equal(6, Server.Calls.Count(c => c.Is("sendMessage")));
         Assert.True(Server.Calls.Count > before);
     }
+
+    [Fact]
+    public async Task A_failing_command_menu_does_not_keep_the_bot_from_answering()
+    {
+        await using var host = await TelegramTestHost.StartAsync((services, config) => services.AddTelegramBot(config),
+            beforeStart: server => server.FailNext(1, 500, "setMyCommands"));
+
+        var before = host.Server.Calls.Count;
+        host.Server.EnqueueText(8008, "/help");
+        var reply = await host.Server.WaitForNextCallAsync(before, c => c.Is("sendMessage") && c.Succeeded, Timeout);
+
+        Assert.Contains("/subscribe TO", reply.Text);
+        Assert.Contains(host.Server.Calls, c => c.Is("setMyCommands") && c.StatusCode == 500);
+    }
 }

@@ -41,9 +41,11 @@ public sealed class TelegramTestHost : IAsyncDisposable
     public static async Task<TelegramTestHost> StartAsync(
         Action<IServiceCollection, IConfiguration> roles,
         IDictionary<string, string?>? settings = null,
-        bool captureSubscriptionRequests = false)
+        bool captureSubscriptionRequests = false,
+        Action<FakeBotApiServer>? beforeStart = null)
     {
         var server = await FakeBotApiServer.StartAsync();
+        beforeStart?.Invoke(server);
         var databasePath = Path.Combine(Path.GetTempPath(), $"passportbot-telegram-tests-{Guid.NewGuid():N}.db");
         var values = new Dictionary<string, string?>
         {

@@ -28,7 +28,10 @@ public sealed partial class BotPollingService(
     {
         try
         {
-            await RetryUntilDoneAsync("set-up", SetUpAsync, stoppingToken);
+            // A webhook would make getUpdates fail with 409; keep pending updates so nothing users sent is lost.
+            await RetryUntilDoneAsync("deleteWebhook", ct => _client.DeleteWebhook(dropPendingUpdates: false, cancellationToken: ct), stoppingToken);
+            await SetCommandsAsync(stoppingToken);
+            LogStarted();
             await PollAsync(stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -36,14 +39,19 @@ public sealed partial class BotPollingService(
         }
     }
 
-    private async Task SetUpAsync(CancellationToken ct)
+    /// <summary>The command menu is a convenience: failing to set it must not keep the bot from answering.</summary>
+    private async Task SetCommandsAsync(CancellationToken ct)
     {
-        // A webhook would make getUpdates fail with 409; keep pending updates so nothing users sent is lost.
-        await _client.DeleteWebhook(dropPendingUpdates: false, cancellationToken: ct);
-        await _client.SetMyCommands(Commands(BotCommandTexts.Italian), cancellationToken: ct);
-        await _client.SetMyCommands(Commands(BotCommandTexts.Italian), languageCode: "it", cancellationToken: ct);
-        await _client.SetMyCommands(Commands(BotCommandTexts.English), languageCode: "en", cancellationToken: ct);
-        LogStarted();
+        try
+        {
+            await _client.SetMyCommands(Commands(BotCommandTexts.Italian), cancellationToken: ct);
+            await _client.SetMyCommands(Commands(BotCommandTexts.Italian), languageCode: "it", cancellationToken: ct);
+            await _client.SetMyCommands(Commands(BotCommandTexts.English), languageCode: "en", cancellationToken: ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            LogPollFailure(e);
+        }
     }
 
     private async Task PollAsync(CancellationToken ct)
