@@ -37,8 +37,10 @@ public sealed partial class Watcher(
     public string StateFile => store.Path;
 
     /// <summary>Watches until <paramref name="cancellationToken"/> fires, then saves the state and returns.</summary>
+    /// <exception cref="WatchStateInUseException">Another watch uses the same state file.</exception>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        using var claim = store.Claim();
         var loaded = await store.LoadAsync(cancellationToken).ConfigureAwait(false);
         tracker = new SlotTracker(new SlotLifecycle(options.GraceWindow, options.MissesToClose), filter, options.ScheduledLookAhead, loaded.State);
         status.Update(_ => WatchSnapshot.Initial with

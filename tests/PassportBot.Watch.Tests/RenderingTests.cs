@@ -11,12 +11,12 @@ public sealed class RenderingTests
 {
     private static readonly Office Questura = new(517, "TOPQ60", "Questura di Torino", "Piazza Cesare Augusto, 5", "TORINO", "TO", new TimeOnly(9, 0));
 
-    private static string Draw(WatchSnapshot snapshot, DateTimeOffset now)
+    private static string Draw(WatchSnapshot snapshot, DateTimeOffset now, int maxRows = LiveViewRenderer.DefaultMaxRows)
     {
         var writer = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
         console.Profile.Width = 160;
-        console.Write(LiveViewRenderer.Render(snapshot, now, "tokens/cookie_token", "tokens/xcsrf_token"));
+        console.Write(LiveViewRenderer.Render(snapshot, now, "tokens/cookie_token", "tokens/xcsrf_token", maxRows));
         return writer.ToString();
     }
 
@@ -47,6 +47,10 @@ public sealed class RenderingTests
         Assert.Contains("next in 30 s", text, StringComparison.Ordinal);
         Assert.Contains("session ok", text, StringComparison.Ordinal);
         Assert.Contains("2 open slots", text, StringComparison.Ordinal);
+
+        var cut = Draw(snapshot, now, maxRows: 1);
+        Assert.Contains("2 open slots (1 more not shown)", cut, StringComparison.Ordinal);
+        Assert.DoesNotContain("20/12/2026", cut, StringComparison.Ordinal);
     }
 
     [Fact]

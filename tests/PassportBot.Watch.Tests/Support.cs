@@ -147,6 +147,9 @@ public sealed class WatchRun : IAsyncDisposable
 
     public WatchStatus Status { get; }
 
+    /// <summary>The watch's own task: ends when stopped, or fails if it cannot start.</summary>
+    public Task Completion => running;
+
     public static Dictionary<string, string?> Configuration(AgendaSimulator simulator, TestFolder folder) => new()
     {
         ["Agenda:BaseUrl"] = simulator.BaseUrl,
@@ -190,7 +193,8 @@ public sealed class WatchRun : IAsyncDisposable
     {
         if (stop.IsCancellationRequested) return;
         await stop.CancelAsync();
-        await running.WaitAsync(TimeSpan.FromSeconds(10));
+        try { await running.WaitAsync(TimeSpan.FromSeconds(10)); }
+        catch (State.WatchStateInUseException) { }
         await host.StopAsync();
     }
 

@@ -243,4 +243,23 @@ public sealed class WatchLoopTests
         await run.Output.WaitForAsync(l => l.Count == 1, "the NEW line once bookable");
         Assert.StartsWith($"NEW TOPQ60 {Day(10)} 17:00 places=1", run.Output.Lines[0], StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Two_watches_cannot_share_a_state_file()
+    {
+        await using var agenda = await Agenda.StartAsync();
+        using var folder = new TestFolder();
+        folder.WriteCredentials(agenda.Simulator.Credentials);
+        agenda.AddSlot("TOPQ60", 10, 17, 1);
+        var clock = FixedClock.AtRealNow();
+
+        await using var first = await WatchRun.StartAsync(agenda.Simulator, folder, clock);
+        await first.Output.WaitForAsync(l => l.Count == 1, "the first watch's NEW line");
+        await using var second = await WatchRun.StartAsync(agenda.Simulator, folder, clock);
+
+        var error = await Assert.ThrowsAsync<State.WatchStateInUseException>(() => second.Completion);
+        Assert.Contains(folder.StateFile, error.Message, StringComparison.Ordinal);
+        Assert.Empty(second.Output.Lines);
+        await first.WaitForPollsAsync(1);
+    }
 }

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using PassportBot.Domain;
 using PassportBot.Watch.Hosting;
 using PassportBot.Watch.Output;
+using PassportBot.Watch.State;
 
 namespace PassportBot.Watch.Cli;
 
@@ -78,6 +79,11 @@ public static class WatchCommands
         catch (OptionsValidationException ex)
         {
             foreach (var failure in ex.Failures) await terminal.Error.WriteLineAsync(failure).ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+        catch (WatchStateInUseException ex)
+        {
+            await terminal.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
             return ExitCodes.Usage;
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)

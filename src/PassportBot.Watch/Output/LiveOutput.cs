@@ -32,16 +32,16 @@ public sealed class LiveOutput(WatchTerminal terminal, WatchStatus status, TimeP
         status.Changed += OnChanged;
         try
         {
-            await console.Live(Picture()).AutoClear(false).StartAsync(async ctx =>
+            await console.Live(Picture(console)).AutoClear(false).Overflow(VerticalOverflow.Ellipsis).StartAsync(async ctx =>
             {
                 while (!cancellationToken.IsCancellationRequested)
                 {
                     var wake = Volatile.Read(ref signal).Task;
-                    ctx.UpdateTarget(Picture());
+                    ctx.UpdateTarget(Picture(console));
                     ctx.Refresh();
                     await Task.WhenAny(wake, Task.Delay(Tick, time, cancellationToken)).ConfigureAwait(false);
                 }
-                ctx.UpdateTarget(Picture());
+                ctx.UpdateTarget(Picture(console));
                 ctx.Refresh();
             }).ConfigureAwait(false);
         }
@@ -53,6 +53,7 @@ public sealed class LiveOutput(WatchTerminal terminal, WatchStatus status, TimeP
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private Spectre.Console.Rendering.IRenderable Picture() =>
-        LiveViewRenderer.Render(status.Current, time.GetUtcNow(), cookieFile, csrfFile);
+    // The picture must fit the terminal, or each redraw scrolls: leave room for the lines around the table.
+    private Spectre.Console.Rendering.IRenderable Picture(IAnsiConsole console) =>
+        LiveViewRenderer.Render(status.Current, time.GetUtcNow(), cookieFile, csrfFile, console.Profile.Height - 20);
 }

@@ -11,15 +11,15 @@ namespace PassportBot.Watch.Output;
 /// events; the session help when needed; a status line. Pure: the same snapshot and clock give the same picture.</summary>
 public static class LiveViewRenderer
 {
-    private const int MaxRows = 40;
+    public const int DefaultMaxRows = 40;
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    public static IRenderable Render(WatchSnapshot s, DateTimeOffset now, string? cookieFile, string? csrfFile)
+    public static IRenderable Render(WatchSnapshot s, DateTimeOffset now, string? cookieFile, string? csrfFile, int maxRows = DefaultMaxRows)
     {
         var parts = new List<IRenderable>
         {
             new Text($"PassportBot watch{(s.Demo ? " (demo: built-in simulator)" : "")} — {s.Filter}", new Style(decoration: Decoration.Bold)),
-            SlotTable(s.OpenSlots),
+            SlotTable(s.OpenSlots, Math.Max(1, maxRows)),
         };
         if (s.Recent.Count > 0) parts.Add(RecentEvents(s.Recent));
         if (s.Credentials is CredentialState.Expired or CredentialState.Missing) parts.Add(SessionPanel(s.Credentials, cookieFile, csrfFile));
@@ -27,7 +27,7 @@ public static class LiveViewRenderer
         return new Rows(parts);
     }
 
-    private static Table SlotTable(IReadOnlyList<WatchedSlot> slots)
+    private static Table SlotTable(IReadOnlyList<WatchedSlot> slots, int maxRows)
     {
         var table = new Table().Border(TableBorder.Rounded).Expand();
         table.AddColumn("Office");
@@ -35,7 +35,7 @@ public static class LiveViewRenderer
         table.AddColumn("Time");
         table.AddColumn(new TableColumn("Places").RightAligned());
         table.AddColumn("First seen");
-        foreach (var slot in slots.Take(MaxRows))
+        foreach (var slot in slots.Take(maxRows))
         {
             var places = slot.Announced
                 ? new Text(slot.Record.Places.ToString(Inv), new Style(Color.Green, decoration: Decoration.Bold))
@@ -49,8 +49,8 @@ public static class LiveViewRenderer
         }
         table.Caption = slots.Count == 0
             ? new TableTitle("No open slot matches right now.")
-            : new TableTitle(slots.Count > MaxRows
-                ? $"{slots.Count} open slots ({slots.Count - MaxRows} more not shown)"
+            : new TableTitle(slots.Count > maxRows
+                ? $"{slots.Count} open slots ({slots.Count - maxRows} more not shown)"
                 : $"{slots.Count} open slot{(slots.Count == 1 ? "" : "s")}");
         return table;
     }

@@ -23,6 +23,23 @@ public sealed class WatchStateStore(string path)
 
     public string Path { get; } = System.IO.Path.GetFullPath(path);
 
+    /// <summary>Claims the state file for this process, so two watches cannot overwrite each other's memory.
+    /// Dispose the result to release it.</summary>
+    /// <exception cref="WatchStateInUseException">Another process holds it.</exception>
+    public IDisposable Claim()
+    {
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        try
+        {
+            return new FileStream(Path + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
+        }
+        catch (IOException)
+        {
+            throw new WatchStateInUseException(
+                $"Another passportbot watch is using the state file {Path}. Stop it, or give this one its own --state file.");
+        }
+    }
+
     public async Task<StateLoad> LoadAsync(CancellationToken cancellationToken)
     {
         if (!File.Exists(Path)) return new StateLoad(WatchState.Empty, null);
@@ -117,3 +134,6 @@ public sealed class WatchStateStore(string path)
         }
     }
 }
+
+/// <summary>The state file is claimed by another running watch.</summary>
+public sealed class WatchStateInUseException(string message) : Exception(message);
