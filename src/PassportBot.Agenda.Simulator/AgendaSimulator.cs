@@ -30,7 +30,7 @@ public sealed class AgendaSimulatorSettings
 
 /// <summary>A real HTTP server (Kestrel) speaking the police agenda API: endpoints A, B, C and the sceltaComune
 /// page, on a world with a controllable clock and seeded randomness, with faults on demand.</summary>
-public sealed class AgendaSimulator : IAsyncDisposable
+public sealed class AgendaSimulator : IAsyncDisposable, IDisposable
 {
     private readonly AgendaSimulatorSettings settings;
     private readonly SemaphoreSlim startGate = new(1, 1);
@@ -38,6 +38,7 @@ public sealed class AgendaSimulator : IAsyncDisposable
     private readonly CancellationTokenSource stopping = new();
     private WebApplication? app;
     private string? baseUrl;
+    private bool disposed;
 
     public AgendaSimulator(AgendaSimulatorSettings? settings = null)
     {
@@ -102,8 +103,13 @@ public sealed class AgendaSimulator : IAsyncDisposable
         await app.StopAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>For containers disposed synchronously; prefer <see cref="DisposeAsync"/>.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
     public async ValueTask DisposeAsync()
     {
+        if (disposed) return;
+        disposed = true;
         await stopping.CancelAsync().ConfigureAwait(false);
         if (app is not null) await app.DisposeAsync().ConfigureAwait(false);
         app = null;

@@ -156,7 +156,7 @@ public sealed class AgendaSimulatorTests
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Simulator:Seed"] = "42",
-            ["Simulator:Speed"] = "100000",
+            ["Simulator:Speed"] = "600",
             ["Simulator:TickInterval"] = "00:00:00.050",
             ["Agenda:CookieFile"] = "/nonexistent/cookie_token",
         });
