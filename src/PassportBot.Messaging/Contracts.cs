@@ -62,7 +62,8 @@ public sealed record OutgoingMessage(string Id, long ChatId, string Content)
 {
     [JsonPropertyName("v")] public int Version { get; init; } = 1;
     public OutgoingKind Kind { get; init; } = OutgoingKind.Availability;
-    /// <summary>"HTML" or null for plain text.</summary>
+    /// <summary>"HTML" or null for plain text. Always written, so that null survives the round trip.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public string? ParseMode { get; init; } = "HTML";
     public DateTimeOffset CreatedAt { get; init; }
     /// <summary>For latency measurement: when the poll response behind this message was parsed.</summary>

@@ -26,7 +26,7 @@ public sealed partial class PollerService(
 {
     internal const string ExpiredAlert =
         "⚠️ PassportBot: the agenda session has expired ({0}). Polling is paused; everything else keeps running.\n" +
-        "Send new credentials in this chat: /cookie <the Cookie header> and /csrf <the X-CSRF-TOKEN header>, " +
+        "Send new credentials in this chat: /cookie followed by the Cookie header, and /csrf followed by the X-CSRF-TOKEN header, " +
         "or replace the cookie_token and xcsrf_token files. Polling resumes by itself.\n\n" +
         "⚠️ PassportBot: la sessione dell'agenda è scaduta. Invia qui i nuovi /cookie e /csrf, oppure aggiorna i file: il controllo riprenderà da solo.";
 

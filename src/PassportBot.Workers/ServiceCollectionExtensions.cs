@@ -10,6 +10,9 @@ public static class ServiceCollectionExtensions
     /// <summary>Options and helpers every worker role shares.</summary>
     public static IServiceCollection AddWorkerCore(this IServiceCollection services, IConfiguration configuration)
     {
+        // Every role calls this; binding twice would append array options (AdminChatIds) twice.
+        if (services.Any(d => d.ServiceType == typeof(WorkerCoreMarker))) return services;
+        services.AddSingleton<WorkerCoreMarker>();
         services.AddOptions<WorkersOptions>().Bind(configuration.GetSection(WorkersOptions.Section))
             .ValidateDataAnnotations()
             .Validate(o => o.GraceWindow >= TimeSpan.Zero, "Workers:GraceWindow must not be negative.")
@@ -58,4 +61,6 @@ public static class ServiceCollectionExtensions
         services.AddHostedService<NewUserHandlerService>();
         return services;
     }
+
+    private sealed class WorkerCoreMarker;
 }

@@ -40,7 +40,7 @@ public sealed class EmbeddedSystemTests : IAsyncLifetime
         Assert.Contains("Nuova disponibilità", message.Text);
         Assert.Contains($"{date} ore 17:00 Posti disponibili: 2", message.Text);
         Assert.Contains("TOPQ60 - ", message.Text);
-        Assert.Equal("HTML", message.ParseMode);
+        Assert.Equal("HTML", message.ParseMode, ignoreCase: true);
 
         // A restart of the process does not announce it again.
         await _sut.RestartAsync();
@@ -90,7 +90,7 @@ public sealed class EmbeddedSystemTests : IAsyncLifetime
     public async Task New_token_files_also_resume_polling()
     {
         const long chat = 210;
-        var office = _sut.AlwaysBookableOffice("RMPQ60");
+        var office = _sut.AlwaysBookableOffice("RMPC03");
         await _sut.SubscribeDirectlyAsync(chat, "RM");
         _sut.Simulator.Faults.ExpireSessionAfter(0);
         await Eventually.TrueAsync(() => _sut.Get<IAgendaSession>().State == CredentialState.Expired, Timeout, "expiry noticed");

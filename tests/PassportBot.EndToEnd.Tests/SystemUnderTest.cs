@@ -58,6 +58,7 @@ public sealed class SystemUnderTest : IAsyncDisposable
             ["Telegram:Token"] = telegram.Token,
             ["Telegram:ApiBaseUrl"] = telegram.BaseUrl,
             ["Telegram:AdminChatIds:0"] = AdminChatId.ToString(),
+            ["Telegram:PaidBroadcast"] = "true", // lifts the 30 msg/s cap so tests run fast
             ["Telegram:MaxMessagesPerSecond"] = "1000",
             ["Telegram:PerChatInterval"] = "00:00:00.050",
             ["Agenda:BaseUrl"] = simulator.BaseUrl,
@@ -94,7 +95,7 @@ public sealed class SystemUnderTest : IAsyncDisposable
     public async Task StartHostAsync()
     {
         var builder = PassportBotHost.CreateBuilder([], _settings).AddRoles(Roles.All);
-        builder.Logging.ClearProviders();
+        if (Environment.GetEnvironmentVariable("PASSPORTBOT_TEST_LOGS") is null) builder.Logging.ClearProviders();
         App = builder.BuildApp();
         await App.StartAsync();
         var address = App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
