@@ -1,4 +1,6 @@
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -143,6 +145,97 @@ public sealed class AgendaSessionTests
     }
 
     [Fact]
+    public async Task File_source_sees_a_kubernetes_secret_update_through_the_data_symlink()
+    {
+        var dir = Directory.CreateTempSubdirectory("passportbot-agenda-secret-");
+        try
+        {
+            // The kubelet's layout: timestamped folders, "..data" pointing to the current one, and each key a
+            // symlink through "..data". An update writes a new folder and renames a new "..data" link over the old.
+            var stamp = new DateTime(2026, 11, 26, 7, 0, 0, DateTimeKind.Utc);
+            foreach (var (folder, session) in new[] { ("..2026_11_26_07_00_00.1", "AAAA"), ("..2026_11_26_08_00_00.2", "BBBB") })
+            {
+                var path = Directory.CreateDirectory(Path.Combine(dir.FullName, folder)).FullName;
+                await File.WriteAllTextAsync(Path.Combine(path, "cookie_token"), $"JSESSIONID={session}");
+                await File.WriteAllTextAsync(Path.Combine(path, "xcsrf_token"), $"csrf-{session}");
+                // Same size and time in both folders: only the content tells them apart.
+                File.SetLastWriteTimeUtc(Path.Combine(path, "cookie_token"), stamp);
+                File.SetLastWriteTimeUtc(Path.Combine(path, "xcsrf_token"), stamp);
+            }
+            var data = Path.Combine(dir.FullName, "..data");
+            Directory.CreateSymbolicLink(data, "..2026_11_26_07_00_00.1");
+            var options = Options.Create(new AgendaOptions
+            {
+                CookieFile = File.CreateSymbolicLink(Path.Combine(dir.FullName, "cookie_token"), "..data/cookie_token").FullName,
+                CsrfTokenFile = File.CreateSymbolicLink(Path.Combine(dir.FullName, "xcsrf_token"), "..data/xcsrf_token").FullName,
+            });
+            var source = new FileCredentialSource(options, NullLogger<FileCredentialSource>.Instance);
+
+            var first = await source.ReadAsync(CancellationToken.None);
+            Assert.Equal(new AgendaCredentials("JSESSIONID=AAAA", "csrf-AAAA"), first!.Credentials);
+            Assert.Equal(new DateTimeOffset(stamp), first.UpdatedAt);
+            Assert.Same(first, await source.ReadAsync(CancellationToken.None));
+
+            var next = Path.Combine(dir.FullName, "..data_tmp");
+            Directory.CreateSymbolicLink(next, "..2026_11_26_08_00_00.2");
+            Assert.True(Rename(next, data) == 0, $"rename(2) failed: errno {Marshal.GetLastPInvokeError()}");
+            Assert.Equal("..2026_11_26_08_00_00.2", new DirectoryInfo(data).LinkTarget);
+
+            var second = await source.ReadAsync(CancellationToken.None);
+            Assert.Equal(new AgendaCredentials("JSESSIONID=BBBB", "csrf-BBBB"), second!.Credentials);
+            Assert.Same(second, await source.ReadAsync(CancellationToken.None));
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task File_source_warns_once_per_problem_not_once_per_read()
+    {
+        var dir = Directory.CreateTempSubdirectory("passportbot-agenda-bad-files-");
+        var logs = new CapturedLogs();
+        using var loggers = new LoggerFactory([logs]);
+        try
+        {
+            var options = Options.Create(new AgendaOptions
+            {
+                CookieFile = Path.Combine(dir.FullName, "cookie_token"),
+                CsrfTokenFile = Path.Combine(dir.FullName, "xcsrf_token"),
+            });
+            var source = new FileCredentialSource(options, loggers.CreateLogger<FileCredentialSource>());
+            int Warnings() => logs.Entries.Count(e => e.StartsWith("Warning", StringComparison.Ordinal));
+
+            // A folder where the file should be: what a bind mount of a missing file leaves behind.
+            Directory.CreateDirectory(options.Value.CookieFile!);
+            await File.WriteAllTextAsync(options.Value.CsrfTokenFile!, "csrf-secret-1");
+            for (var i = 0; i < 5; i++) Assert.Null(await source.ReadAsync(CancellationToken.None));
+            Assert.Equal(1, Warnings());
+            Assert.Contains("cookie_token", logs.Entries.Single(e => e.StartsWith("Warning", StringComparison.Ordinal)));
+
+            Directory.Delete(options.Value.CookieFile!);
+            await File.WriteAllTextAsync(options.Value.CookieFile!, "JSESSIONID=SECRET1");
+            Assert.NotNull(await source.ReadAsync(CancellationToken.None));
+            Assert.Contains(logs.Entries, e => e.Contains("readable again", StringComparison.Ordinal));
+
+            // A different problem is reported, once.
+            await File.WriteAllTextAsync(options.Value.CsrfTokenFile!, new string('x', FileCredentialSource.MaxFileBytes + 1));
+            for (var i = 0; i < 5; i++) Assert.Null(await source.ReadAsync(CancellationToken.None));
+            Assert.Equal(2, Warnings());
+            Assert.Contains("xcsrf_token", logs.Entries.Last(e => e.StartsWith("Warning", StringComparison.Ordinal)));
+
+            var log = string.Join("\n", logs.Entries);
+            Assert.DoesNotContain("SECRET1", log);
+            Assert.DoesNotContain("csrf-secret-1", log);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Session_is_a_singleton_shared_by_clients()
     {
         await using var h = await AgendaHarness.StartAsync();
@@ -150,6 +243,11 @@ public sealed class AgendaSessionTests
         Assert.Same(h.Services.GetRequiredService<IAgendaSession>(), h.Services.GetRequiredService<AgendaSession>());
         Assert.Equal(2, h.Services.GetServices<IAgendaCredentialSource>().Count());
     }
+
+    /// <summary>rename(2): replaces the "..data" link atomically, as the kubelet does (File.Move does not move a
+    /// symlink to a folder).</summary>
+    [DllImport("libc", EntryPoint = "rename", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
+    private static extern int Rename(string oldPath, string newPath);
 
     private sealed class ThrowingSource : IAgendaCredentialSource
     {
