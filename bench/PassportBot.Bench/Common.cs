@@ -1,0 +1,162 @@
+using System.Data.Common;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using PassportBot.Testing.Storage;
+
+namespace PassportBot.Bench;
+
+/// <summary>One line of the summary table.</summary>
+public sealed record Result(string Scenario, string Target, string Measured, bool? Met, string Notes);
+
+public static class Machine
+{
+    public static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+
+    public static string Facts() =>
+        $"cores={Environment.ProcessorCount}, load average (1/5/15 min)={LoadAverage()}, " +
+        $"memory={MemTotalMb()} MB, .NET {Environment.Version}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}";
+
+    private static string MemTotalMb()
+    {
+        var line = File.Exists("/proc/meminfo") ? File.ReadLines("/proc/meminfo").FirstOrDefault(l => l.StartsWith("MemTotal:")) : null;
+        return line is null ? "n/a" : (long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024).ToString(CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>VmHWM (peak RSS) and VmRSS of a process, in MB, from /proc/&lt;pid&gt;/status.</summary>
+    public static (double PeakMb, double RssMb) ProcStatus(int pid)
+    {
+        double hwm = double.NaN, rss = double.NaN;
+        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+        {
+            if (line.StartsWith("VmHWM:")) hwm = Kb(line) / 1024.0;
+            else if (line.StartsWith("VmRSS:")) rss = Kb(line) / 1024.0;
+        }
+        return (hwm, rss);
+        static long Kb(string line) => long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+    }
+
+    public static string BenchMemory()
+    {
+        using var self = Process.GetCurrentProcess();
+        var (hwm, rss) = ProcStatus(Environment.ProcessId);
+        var gc = GC.GetGCMemoryInfo();
+        return $"bench process: peak RSS (VmHWM) {hwm:0} MB, RSS now {rss:0} MB, peak working set {self.PeakWorkingSet64 / 1048576.0:0} MB, " +
+               $"GC heap now {GC.GetTotalMemory(false) / 1048576.0:0} MB, GC committed {gc.TotalCommittedBytes / 1048576.0:0} MB, " +
+               $"gen0/1/2 collections {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}";
+    }
+}
+
+public static class Util
+{
+    public static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static void Log(string text) => Console.WriteLine($"[{DateTime.UtcNow:HH:mm:ss.fff}] {text}");
+
+    public static async Task<bool> WaitAsync(Func<bool> condition, TimeSpan timeout, TimeSpan? every = null)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (deadline.Elapsed > timeout) return false;
+            await Task.Delay(every ?? TimeSpan.FromMilliseconds(50));
+        }
+        return true;
+    }
+
+    public static async Task<bool> WaitAsync(Func<Task<bool>> condition, TimeSpan timeout, TimeSpan? every = null)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            if (deadline.Elapsed > timeout) return false;
+            await Task.Delay(every ?? TimeSpan.FromMilliseconds(50));
+        }
+        return true;
+    }
+
+    public static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    /// <summary>Nearest-rank percentile of sorted values.</summary>
+    public static double Percentile(IReadOnlyList<double> sorted, double p)
+    {
+        if (sorted.Count == 0) return double.NaN;
+        var rank = (int)Math.Ceiling(p / 100.0 * sorted.Count);
+        return sorted[Math.Clamp(rank - 1, 0, sorted.Count - 1)];
+    }
+
+    public static string Ms(double v) => v.ToString("0.0", Inv) + " ms";
+    public static string F(double v, string format = "0") => v.ToString(format, Inv);
+}
+
+/// <summary>Reads what the product wrote, with plain SQL: slot first-seen times (= the poll's PolledAt) and the
+/// outbox size (to time the handler and relay stages).</summary>
+public sealed class Db(string provider, string connectionString)
+{
+    public string Provider { get; } = provider;
+    public string ConnectionString { get; } = connectionString;
+
+    public DbConnection Open()
+    {
+        var c = TestDatabases.CreateConnection(Provider, ConnectionString);
+        c.Open();
+        return c;
+    }
+
+    /// <summary>(office id, "yyyy-MM-dd", "HH:mm") → first_seen (Unix ms).</summary>
+    public Dictionary<(int, string, string), long> FirstSeen(string date)
+    {
+        using var c = Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT office_id, date, time, first_seen FROM slots WHERE date = @d";
+        var p = cmd.CreateParameter();
+        p.ParameterName = "@d";
+        p.Value = date;
+        cmd.Parameters.Add(p);
+        var map = new Dictionary<(int, string, string), long>();
+        using var r = cmd.ExecuteReader();
+        while (r.Read()) map[(Convert.ToInt32(r.GetValue(0), Util.Inv), r.GetString(1), r.GetString(2))] = Convert.ToInt64(r.GetValue(3), Util.Inv);
+        return map;
+    }
+
+    /// <summary>Samples COUNT(*) of the outbox until cancelled.</summary>
+    public async Task<List<(DateTimeOffset At, long Count)>> SampleOutboxAsync(TimeSpan every, CancellationToken ct)
+    {
+        var samples = new List<(DateTimeOffset, long)>();
+        DbConnection? c = null;
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                try
+                {
+                    c ??= Open();
+                    using var cmd = c.CreateCommand();
+                    cmd.CommandText = "SELECT COUNT(*) FROM outbox";
+                    var n = Convert.ToInt64(cmd.ExecuteScalar(), Util.Inv);
+                    samples.Add((DateTimeOffset.UtcNow, n));
+                }
+                catch (DbException)
+                {
+                    c?.Dispose();
+                    c = null;
+                }
+                try { await Task.Delay(every, ct); } catch (OperationCanceledException) { break; }
+            }
+        }
+        finally
+        {
+            c?.Dispose();
+        }
+        return samples;
+    }
+}
