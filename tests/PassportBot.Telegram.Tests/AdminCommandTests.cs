@@ -1,4 +1,5 @@
 using PassportBot.Telegram.Bot;
+using PassportBot.Testing;
 
 namespace PassportBot.Telegram.Tests;
 
@@ -7,15 +8,54 @@ public sealed class AdminCommandTests : BotTestBase
     private const long Stranger = 3003;
     private const string Secret = "JSESSIONID=s3cr3t-c00kie-value; XSRF=abc";
 
+    private const long Group = -1_001_234_567_890;
+
     [Fact]
-    public async Task Cookie_from_a_non_admin_is_refused_like_an_unknown_command()
+    public async Task Cookie_from_a_non_admin_is_refused_stored_nowhere_and_its_message_deleted()
     {
         var (reply, messageId) = await SayAsync(Stranger, "/cookie " + Secret);
 
-        Assert.Contains("Non conosco questo comando", reply.Text);
+        Assert.Contains("non è disponibile qui", reply.Text);
         Assert.Null(await Host.Settings.GetAsync(AdminCommands.CookieKey, CancellationToken.None));
+        Assert.True(Server.IsDeleted(Stranger, messageId));
+        AssertNeverEchoed();
+    }
+
+    [Theory]
+    [InlineData(TelegramTestHost.AdminChatId)]
+    [InlineData(Stranger)]
+    public async Task Csrf_in_a_group_is_refused_even_from_an_admin_and_its_message_deleted(long fromUserId)
+    {
+        var before = Server.Calls.Count;
+        var messageId = Server.EnqueueText(Group, "/csrf@" + FakeBotApiServer.BotUsername + " s3cr3t-csrf-token", fromUserId);
+        var reply = await Server.WaitForNextCallAsync(before, c => c.Is("sendMessage") && c.ChatId == Group && c.Succeeded, Timeout);
+
+        Assert.Contains("non è disponibile qui", reply.Text);
+        Assert.True(Server.IsDeleted(Group, messageId));
+        Assert.Null(await Host.Settings.GetAsync(AdminCommands.CsrfKey, CancellationToken.None));
+        AssertNeverEchoed();
+    }
+
+    [Fact]
+    public async Task A_refused_secret_that_cannot_be_deleted_asks_the_sender_to_delete_it()
+    {
+        Server.FailNext(1, 502, "deleteMessage");
+
+        var (reply, messageId) = await SayAsync(Stranger, "/cookie " + Secret);
+
+        Assert.Contains("cancellalo", reply.Text);
         Assert.False(Server.IsDeleted(Stranger, messageId));
-        Assert.DoesNotContain(Server.Calls, c => c.Is("sendMessage") && c.Text!.Contains("s3cr3t"));
+        Assert.Contains(Server.Calls, c => c.Is("deleteMessage") && c.ChatId == Stranger);
+        AssertNeverEchoed();
+    }
+
+    [Fact]
+    public async Task Cookie_without_a_value_from_a_non_admin_is_just_an_unknown_command()
+    {
+        var (reply, messageId) = await SayAsync(Stranger, "/cookie");
+
+        Assert.Contains("Non conosco questo comando", reply.Text);
+        Assert.False(Server.IsDeleted(Stranger, messageId));
     }
 
     [Fact]
@@ -48,6 +88,9 @@ public sealed class AdminCommandTests : BotTestBase
         Assert.Contains("/cookie", reply.Text);
         Assert.Null(await Host.Settings.GetAsync(AdminCommands.CookieKey, CancellationToken.None));
     }
+
+    private void AssertNeverEchoed() =>
+        Assert.DoesNotContain(Server.Calls, c => c.Is("sendMessage") && c.Text!.Contains("s3cr3t", StringComparison.Ordinal));
 
     [Fact]
     public async Task Status_is_for_admins_only()

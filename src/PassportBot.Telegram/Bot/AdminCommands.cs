@@ -6,7 +6,8 @@ using Telegram.Bot.Types;
 namespace PassportBot.Telegram.Bot;
 
 /// <summary>/cookie, /csrf and /status for admins. Secrets go to the settings store (where the poller's
-/// settings credential source reads them); the message holding one is deleted and never echoed or logged.</summary>
+/// settings credential source reads them); the message holding one is deleted and never echoed or logged, also
+/// when it came from someone who may not use the command.</summary>
 public sealed partial class AdminCommands(
     ISettingsStore settings,
     BotReplies replies,
@@ -32,6 +33,15 @@ public sealed partial class AdminCommands(
                 await replies.SendAsync(chat.ChatId, Status(chat.Texts), keyboard: null, cancellationToken);
                 break;
         }
+    }
+
+    /// <summary>/cookie or /csrf with a value from a non-admin or in a group: nothing is stored, but the value may
+    /// be a real session, so the message is deleted (best effort: in a group the bot may lack the right).</summary>
+    public async Task RefuseSecretAsync(BotChat chat, Message message, SlashCommand command, CancellationToken cancellationToken)
+    {
+        var deleted = await replies.DeleteAsync(chat.ChatId, message.Id, cancellationToken);
+        LogSecretRefused(chat.ChatId, command.Name, deleted);
+        await replies.SendAsync(chat.ChatId, deleted ? chat.Texts.SecretRefused : chat.Texts.SecretRefusedNotDeleted, keyboard: null, cancellationToken);
     }
 
     private async Task StoreSecretAsync(BotChat chat, Message message, string key, string label, string value, CancellationToken cancellationToken)
@@ -80,6 +90,9 @@ public sealed partial class AdminCommands(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Admin chat {ChatId} stored a new {Key} ({Length} characters)")]
     private partial void LogSecretStored(long chatId, string key, int length);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Chat {ChatId} sent /{Command} with a value but may not use it here; message deleted: {Deleted}")]
+    private partial void LogSecretRefused(long chatId, string command, bool deleted);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refreshing the agenda session after new credentials failed ({Error})")]
     private partial void LogRefreshFailed(string error);

@@ -43,6 +43,8 @@ public sealed record BotTexts
     public required string SecretSaved { get; init; }
     public required string SecretNotDeleted { get; init; }
     public required string SecretUsage { get; init; }
+    public required string SecretRefused { get; init; }
+    public required string SecretRefusedNotDeleted { get; init; }
     public required string CredentialStatus { get; init; }
     public required string CredentialStatusExpired { get; init; }
     public required string NoAgendaSession { get; init; }
@@ -84,6 +86,8 @@ public sealed record BotTexts
         SecretSaved = "{0} salvato ({1} caratteri). Ho cancellato il messaggio che lo conteneva.",
         SecretNotDeleted = "{0} salvato ({1} caratteri), ma non sono riuscito a cancellare il messaggio: cancellalo tu.",
         SecretUsage = "Uso: <code>/cookie VALORE</code> oppure <code>/csrf VALORE</code>.",
+        SecretRefused = "Questo comando non è disponibile qui: ho cancellato il messaggio.",
+        SecretRefusedNotDeleted = "Questo comando non è disponibile qui. Il messaggio potrebbe contenere dati riservati: cancellalo.",
         CredentialStatus = "Credenziali dell'agenda: <b>{0}</b>.",
         CredentialStatusExpired = "Credenziali dell'agenda: <b>{0}</b> (scadute alle {1} UTC). Invia /cookie e /csrf nuovi.",
         NoAgendaSession = "Il poller non è attivo in questo processo: stato delle credenziali non disponibile.",
@@ -124,6 +128,8 @@ public sealed record BotTexts
         SecretSaved = "{0} saved ({1} characters). I deleted the message that held it.",
         SecretNotDeleted = "{0} saved ({1} characters), but I could not delete the message: please delete it yourself.",
         SecretUsage = "Usage: <code>/cookie VALUE</code> or <code>/csrf VALUE</code>.",
+        SecretRefused = "This command is not available here: I deleted the message.",
+        SecretRefusedNotDeleted = "This command is not available here. The message may hold private data: please delete it.",
         CredentialStatus = "Agenda credentials: <b>{0}</b>.",
         CredentialStatusExpired = "Agenda credentials: <b>{0}</b> (expired at {1} UTC). Send new /cookie and /csrf.",
         NoAgendaSession = "The poller is not running in this process: credential state unavailable.",

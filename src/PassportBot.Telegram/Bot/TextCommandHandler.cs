@@ -8,7 +8,8 @@ using Telegram.Bot.Types.Enums;
 namespace PassportBot.Telegram.Bot;
 
 /// <summary>Commands typed by users: /start, /subscribe, /unsubscribe, /list, /stop, /lang, /help, and the
-/// admin commands for admins in private chats. Never echoes a whole message back.</summary>
+/// admin commands for admins in private chats (elsewhere a message that may hold a secret is deleted).
+/// Never echoes a whole message back.</summary>
 public sealed partial class TextCommandHandler(
     BotConversation conversation,
     BotReplies replies,
@@ -56,6 +57,9 @@ public sealed partial class TextCommandHandler(
                 break;
             case "cookie" or "csrf" or "status" when isPrivate && options.Value.IsAdmin(chat.ChatId):
                 await admin.HandleAsync(chat, message, command, cancellationToken);
+                break;
+            case "cookie" or "csrf" when command.Arguments.Length > 0:
+                await admin.RefuseSecretAsync(chat, message, command, cancellationToken);
                 break;
             default:
                 await ReplyAsync(chat, chat.Texts.UnknownCommand + "\n\n" + chat.Texts.Help, cancellationToken);
