@@ -22,15 +22,22 @@ public static class TelegramServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>The dispatcher: consumes <c>message</c> and sends under the rate limits. Needs a bus and storage.</summary>
+    /// <summary>The dispatcher: consumes <c>message</c> and sends under the rate limits, with the "dispatcher" health
+    /// check. Needs a bus and storage. Without <c>Telegram:Token</c> it only starts on the in-process bus.</summary>
     public static IServiceCollection AddDispatcher(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddTelegramNotifier(configuration);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TelegramOptions>>(new DispatcherOptionsValidator(configuration)));
         services.TryAddSingleton(sp => new SendRateLimiter(
             SendRateLimits.From(sp.GetRequiredService<IOptions<TelegramOptions>>().Value), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<DispatcherMetrics>();
         services.TryAddSingleton<MessageDispatcher>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, DispatcherService>());
+        if (!services.Any(d => d.ServiceType == typeof(DispatcherHealthCheck)))
+        {
+            services.TryAddSingleton<DispatcherHealthCheck>();
+            services.AddHealthChecks().AddCheck<DispatcherHealthCheck>(DispatcherHealthCheck.Name, tags: [DispatcherHealthCheck.Name]);
+        }
         return services;
     }
 
