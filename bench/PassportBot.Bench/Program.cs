@@ -9,7 +9,7 @@ namespace PassportBot.Bench;
 
 public static class Program
 {
-    private static readonly string[] Issue2 = ["2a", "2b", "2c", "2d"];
+    private static readonly string[] Issue2 = ["fake", "2a", "2b", "2c", "2d"];
     private static readonly string[] Issue3 = ["3a", "3b", "3c"];
     private static readonly List<Result> Results = [];
     private static FanOutStats? _embedded10k;
@@ -22,6 +22,7 @@ public static class Program
             "all" => Issue2.Concat(Issue3),
             "issue2" => Issue2,
             "issue3" => Issue3,
+            "2c-5prov" or "2c-conc32" => [a],
             _ when Issue2.Contains(a) || Issue3.Contains(a) => [a],
             _ => throw new ArgumentException($"Unknown scenario '{a}'. Use one or more of: {string.Join(", ", Issue2.Concat(Issue3))}, issue2, issue3, all."),
         }).Distinct().ToList();
@@ -88,15 +89,40 @@ public static class Program
 
     private static Task Run(string scenario) => scenario switch
     {
+        "fake" => FakeCeiling(),
         "2a" => EmbeddedFanOut(),
         "2b" => EmbeddedRateLimited(),
         "2c" => EmbeddedLatency(),
+        "2c-5prov" => EmbeddedLatency("2c-5prov diagnostic: 5 provinces × 40 rounds", 5, 40, null),
+        "2c-conc32" => EmbeddedLatency("2c-conc32 diagnostic: 25 × 40, Agenda:MaxConcurrency=32, Workers:PollConcurrency=32", 25, 40,
+            new Dictionary<string, string?> { ["Agenda:MaxConcurrency"] = "32", ["Workers:PollConcurrency"] = "32" }),
         "2d" => PeakRss(),
         "3a" => ScaleOutFanOut(),
         "3b" => ScaleOutLatency(),
         "3c" => ScaleOutReplicas(),
         _ => throw new ArgumentOutOfRangeException(nameof(scenario)),
     };
+
+    /// <summary>The harness's own ceiling: 10,000 sendMessage posted straight to the in-process fake Bot API server
+    /// (64 in parallel, no product code), to tell the product's limits from the machine's.</summary>
+    private static async Task FakeCeiling()
+    {
+        const int count = 10_000;
+        await using var telegram = await FakeBotApiServer.StartAsync();
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = new Uri(telegram.BaseUrl.TrimEnd('/') + "/") };
+        var text = new string('x', 300);
+        var sw = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (i, ct) =>
+        {
+            using var body = System.Net.Http.Json.JsonContent.Create(new { chat_id = 1_000_000 + i, text, parse_mode = "HTML" });
+            using var response = await http.PostAsync($"bot{telegram.Token}/sendMessage", body, ct);
+            response.EnsureSuccessStatusCode();
+        });
+        var rate = count / sw.Elapsed.TotalSeconds;
+        Log($"fake Bot API server alone: {count} sendMessage in {sw.Elapsed.TotalSeconds:0.00} s = {rate:0} msg/s");
+        Results.Add(new Result("fake Bot API server alone (harness ceiling, raw HttpClient ×64)", "—", $"{rate:0} msg/s", null,
+            "same process and cores as the embedded scenarios: an upper bound for what any fan-out can show here"));
+    }
 
     // ---- issue 2 -------------------------------------------------------------------------------------------
 
@@ -137,13 +163,16 @@ public static class Program
             $"first→last send {s.DispatchSeconds:0.0} s for {s.Delivered} messages; end to end {s.EndToEndRate:0.00} msg/s; dup {s.Duplicates}, lost {s.Lost}"));
     }
 
-    private static async Task EmbeddedLatency()
+    private static Task EmbeddedLatency() =>
+        EmbeddedLatency("2c embedded latency PolledAt → first sendMessage at the fake", 25, 40, null);
+
+    private static async Task EmbeddedLatency(string name, int provinces, int rounds, Dictionary<string, string?>? extra)
     {
-        await using var stack = await EmbeddedStack.StartAsync();
-        Log(stack.Label + "; Agenda:PollInterval 1 s, 25 provinces × 40 rounds");
-        var l = await Scenarios.LatencyAsync(stack, 25, 40, 3_000_000);
+        await using var stack = await EmbeddedStack.StartAsync(extra);
+        Log(stack.Label + $"; Agenda:PollInterval 1 s, {provinces} provinces × {rounds} rounds");
+        var l = await Scenarios.LatencyAsync(stack, provinces, rounds, 3_000_000);
         Log("embedded latency: " + l.Describe());
-        Results.Add(new Result("2c embedded latency PolledAt → first sendMessage at the fake", "p99 ≤ 50 ms",
+        Results.Add(new Result(name, "p99 ≤ 50 ms",
             $"p50 {Ms(l.P50)}, p95 {Ms(l.P95)}, p99 {Ms(l.P99)}", l.P99 <= 50 && l.Samples >= l.Expected,
             $"{l.Samples}/{l.Expected} samples, min {Ms(l.Min)}, max {Ms(l.Max)}; PolledAt is taken when the scan starts (before endpoint A/B requests)"));
     }

@@ -69,7 +69,23 @@ public abstract class Stack : IAsyncDisposable
     public async Task SubscribeManyAsync(IReadOnlyList<(long ChatId, string Province)> subscriptions, int parallelism = 4)
     {
         await Parallel.ForEachAsync(subscriptions, new ParallelOptions { MaxDegreeOfParallelism = parallelism },
-            async (s, ct) => await Subscriptions.SubscribeAsync(s.ChatId, s.Province, PassportBot.Domain.Language.Italian, ct));
+            async (s, ct) =>
+            {
+                // Other engineers' tests restart the shared MariaDB server now and then: retry a few times.
+                for (var attempt = 1; ; attempt++)
+                {
+                    try
+                    {
+                        await Subscriptions.SubscribeAsync(s.ChatId, s.Province, PassportBot.Domain.Language.Italian, ct);
+                        return;
+                    }
+                    catch (System.Data.Common.DbException e) when (attempt < 5)
+                    {
+                        Log($"subscribe {s.ChatId}: {e.Message} (attempt {attempt}); retrying in 2 s");
+                        await Task.Delay(TimeSpan.FromSeconds(2), ct);
+                    }
+                }
+            });
     }
 
     /// <summary>Waits until the poller has read each province at least <paramref name="polls"/> times in total.</summary>
