@@ -50,9 +50,11 @@ public sealed class ProvinceScanner(
 
         var results = reads.Select(r => r.Result).ToArray();
         var errors = results.Where(r => r.Error is not null).Select(r => r.Error!).ToArray();
+        // What was seen is known once the last response is parsed: that is the poll's instant (and the start of
+        // the notification latency the operator cares about), not when the first request left.
         return new ProvinceScan(
             code,
-            polledAt,
+            time.GetUtcNow(),
             results.Select(r => r.Availability).ToArray(),
             results.Where(r => r.Coverage is not null).Select(r => r.Coverage!).ToArray(),
             Complete: errors.Length == 0,
