@@ -109,13 +109,15 @@ public static class Program
     {
         const int count = 10_000;
         await using var telegram = await FakeBotApiServer.StartAsync();
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = new Uri(telegram.BaseUrl.TrimEnd('/') + "/") };
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 });
+        // Absolute: "bot<id>:<secret>" would parse as a URI scheme.
+        var url = new Uri($"{telegram.BaseUrl.TrimEnd('/')}/bot{telegram.Token}/sendMessage");
         var text = new string('x', 300);
         var sw = Stopwatch.StartNew();
         await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (i, ct) =>
         {
             using var body = System.Net.Http.Json.JsonContent.Create(new { chat_id = 1_000_000 + i, text, parse_mode = "HTML" });
-            using var response = await http.PostAsync($"bot{telegram.Token}/sendMessage", body, ct);
+            using var response = await http.PostAsync(url, body, ct);
             response.EnsureSuccessStatusCode();
         });
         var rate = count / sw.Elapsed.TotalSeconds;
@@ -313,9 +315,16 @@ public static class Program
         var provinces = ProvinceCatalog.QuesturaCodes.Where(p => stack.Simulator.World.OfficesIn(p).Count > 0).Take(10).ToList();
         var s = await Scenarios.FanOutAsync(stack, Scenarios.Chats(6_000_000, 10_000, provinces), TimeSpan.FromMinutes(3));
         Log("replicas fan-out: " + s.Describe());
+        // Which handler replica announced the new slots (its Debug line "INSERT XX ...: N slots announced").
+        var announcedBy = stack.Processes.Where(p => p.Name.StartsWith("avail-handler", StringComparison.Ordinal)).Select(p =>
+        {
+            var lines = p.ReadLog().Where(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"INSERT \w+ \(poll [^)]*\): [1-9]\d* slots announced")).ToList();
+            return $"{p.Name}: {lines.Count} INSERT(s) announcing slots";
+        }).ToList();
+        Log("announcements per handler replica: " + string.Join("; ", announcedBy));
         Results.Add(new Result("3c scale-out, 2 avail-handlers + 2 dispatchers, 10,000 chats / 10 provinces", "0 duplicates, 0 lost",
             $"{s.Duplicates} duplicates, {s.Lost} lost; {s.EndToEndRate:0} msg/s end to end", s.Duplicates == 0 && s.Lost == 0 && s.Delivered == s.Expected,
-            $"every chat counted at the fake: {s.DistinctChats} distinct of {s.Expected}, {s.Delivered} sendMessage; dispatcher {s.DispatchRate:0} msg/s; checked 3 s after the last"));
+            $"every chat counted at the fake: {s.DistinctChats} distinct of {s.Expected}, {s.Delivered} sendMessage; dispatcher {s.DispatchRate:0} msg/s; checked 3 s after the last; {string.Join("; ", announcedBy)}"));
     }
 
     /// <summary>Access to the fakes of a child-process run, for the helpers of <see cref="Stack"/>.</summary>

@@ -171,6 +171,8 @@ public sealed class ScaleOutStack : Stack
         settings["Bus:Provider"] = "rabbitmq";
         settings["Bus:ConnectionString"] = rabbit;
         settings["Bus:QueuePrefix"] = prefix;
+        // One line per applied update, so the replica scenario can show which handler announced what.
+        settings["Logging:LogLevel:PassportBot.Workers.AvailabilityHandler"] = "Debug";
 
         // Schema and subscriptions through the product's storage API, in this process.
         var services = new ServiceCollection();
@@ -331,12 +333,22 @@ public sealed class Child : IAsyncDisposable
         if (!ok) throw new TimeoutException($"{Name} did not answer /health within {timeout.TotalSeconds:0} s: {Tail()}");
     }
 
-    public string Tail(int lines = 15)
+    public string Tail(int lines = 15) => string.Join("\n", ReadLog().TakeLast(lines));
+
+    /// <summary>The log so far (the writer still holds the file open).</summary>
+    public List<string> ReadLog()
     {
         lock (_log)
         {
-            try { return string.Join("\n", File.ReadLines(LogPath).TakeLast(lines)); }
-            catch (IOException) { return "(no log)"; }
+            try
+            {
+                using var stream = new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+                using var reader = new StreamReader(stream);
+                var lines = new List<string>();
+                while (reader.ReadLine() is { } line) lines.Add(line);
+                return lines;
+            }
+            catch (IOException) { return ["(no log)"]; }
         }
     }
 
