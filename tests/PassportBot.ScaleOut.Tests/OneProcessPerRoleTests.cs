@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 using System.Text.Json;
 using PassportBot.Domain;
 using PassportBot.Storage;
@@ -7,7 +8,7 @@ namespace PassportBot.ScaleOut.Tests;
 /// <summary>The embedded system's main scenario with every role as its own process, on RabbitMQ and a real
 /// database server, and /health of every role.</summary>
 [Collection(nameof(ScaleOutCollection))]
-public sealed class OneProcessPerRoleTests
+public sealed class OneProcessPerRoleTests(ITestOutputHelper output)
 {
     private static readonly string[] AllRoles = ["poller", "bot", "user-handler", "avail-handler", "dispatcher", "web"];
 
@@ -16,13 +17,17 @@ public sealed class OneProcessPerRoleTests
     [InlineData("postgres")]
     public async Task A_slot_reaches_the_subscriber_once_survives_a_restart_of_every_process_and_closes_when_taken(string provider)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        void Step(string what) => output.WriteLine($"{clock.Elapsed.TotalSeconds,6:0.0} s  {what}");
         await using var cluster = await Cluster.CreateAsync(provider);
         await cluster.MigrateAsync();
+        Step("migrated");
         const long chat = 100;
         var office = cluster.AlwaysBookableOffice("TOPQ60");
 
         var processes = AllRoles.Select(r => cluster.Start(r)).ToArray();
         await Cluster.WaitAnsweringAsync(processes);
+        Step("6 processes answering");
 
         // The user subscribes through the bot process; the user-handler process stores it.
         cluster.Telegram.EnqueueText(chat, "/subscribe TO");
@@ -31,11 +36,13 @@ public sealed class OneProcessPerRoleTests
         await cluster.Telegram.WaitForAsync(c => c.Any(x => x.Is("sendMessage") && x.ChatId == chat && x.Succeeded), Cluster.Timeout);
         await cluster.WaitForPollsAsync("TO", 1);
         var repliesBefore = cluster.Telegram.SentMessages.Count(m => m.ChatId == chat);
+        Step("subscribed");
 
         // The site publishes a slot.
         var key = cluster.Simulator.World.AddSlot(office, Cluster.Day(3), new TimeOnly(17, 0), 2);
         var slotText = Cluster.SlotText(key);
         await Eventually.TrueAsync(() => cluster.Count(chat, slotText) >= 1, Cluster.Timeout, "the availability message", cluster.Tails);
+        Step("announced");
         await cluster.WaitForPollsAsync("TO", 3);
 
         var announced = cluster.Telegram.SentMessages.Where(m => m.ChatId == chat && m.Text!.Contains(slotText)).ToList();
@@ -49,8 +56,10 @@ public sealed class OneProcessPerRoleTests
         // Every process stops and starts again: nothing is announced twice.
         await Task.WhenAll(processes.Select(p => p.StopAsync(TimeSpan.FromSeconds(20))));
         Assert.All(processes, p => Assert.True(p.HasExited, p.Tail));
+        Step("all stopped");
         processes = AllRoles.Select(r => cluster.Start(r)).ToArray();
         await Cluster.WaitAnsweringAsync(processes);
+        Step("restarted");
         await cluster.WaitForPollsAsync("TO", 3);
         Assert.Equal(1, cluster.Count(chat, slotText));
         Assert.Equal(repliesBefore + 1, cluster.Telegram.SentMessages.Count(m => m.ChatId == chat));
@@ -64,6 +73,7 @@ public sealed class OneProcessPerRoleTests
         Assert.DoesNotContain(await Cluster.GetSlotsAsync(web, "TO", "open"), s => s.GetProperty("date").GetString() == date);
         Assert.Equal(1, cluster.Count(chat, slotText));
         Assert.All(processes, p => Assert.False(p.HasExited, p.Tail));
+        Step("closed");
     }
 
     [Fact]
