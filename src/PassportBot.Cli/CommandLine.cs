@@ -1,15 +1,21 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using PassportBot.Messaging;
 using PassportBot.Storage;
 
 namespace PassportBot.Cli;
 
 /// <summary>The <c>passportbot</c> command tree. Role commands accept any configuration key as an option
-/// (<c>--Agenda:PollInterval=00:00:10</c>), so they leave unmatched tokens to the configuration.</summary>
+/// (<c>--Agenda:PollInterval=00:00:10</c>), so they leave unmatched tokens to the configuration.
+/// Usage and configuration mistakes end with one line per problem on stderr and exit code 2, not a stack trace.</summary>
 public static class CommandLine
 {
+    /// <summary>Exit code for a usage or configuration mistake (as in sysexits-style CLIs: 2 = misuse).</summary>
+    public const int UsageErrorExitCode = 2;
+
     public static RootCommand Build()
     {
         var root = new RootCommand(
@@ -26,6 +32,7 @@ public static class CommandLine
         root.Subcommands.Add(MigrateCommand());
         root.Subcommands.Add(DeadLetterCommand());
         foreach (var c in PassportBot.Watch.Cli.WatchCommands.Create((configuration, args) => PassportBotHost.Configure(configuration, "Production", args, null))) root.Subcommands.Add(c);
+        ReportConfigurationErrors(root);
         return root;
     }
 
@@ -36,6 +43,7 @@ public static class CommandLine
         {
             var builder = PassportBotHost.CreateBuilder(parse.UnmatchedTokens).AddRoles(roles);
             await using var app = builder.BuildApp();
+            ValidateConfiguration(app.Services);
             await app.RunAsync(ct).ConfigureAwait(false);
             return 0;
         });
@@ -51,7 +59,7 @@ public static class CommandLine
             builder.Services.AddPassportBotStorage(builder.Configuration);
             await using var app = builder.Build();
             await app.Services.GetRequiredService<IStorageMigrator>().MigrateAsync(ct).ConfigureAwait(false);
-            Console.WriteLine("Schema is up to date.");
+            await parse.InvocationConfiguration.Output.WriteLineAsync("Schema is up to date.").ConfigureAwait(false);
             return 0;
         });
         return command;
@@ -67,11 +75,13 @@ public static class CommandLine
         list.Options.Add(max);
         list.SetAction(async (parse, ct) =>
         {
+            if (!TryGetQueue(parse, queue, out var name)) return UsageErrorExitCode;
+            var output = parse.InvocationConfiguration.Output;
             await using var app = BusOnly(parse.UnmatchedTokens);
-            var letters = await app.Services.GetRequiredService<IDeadLetterQueue>().ListAsync(ValidQueue(parse.GetValue(queue)!), parse.GetValue(max), ct).ConfigureAwait(false);
+            var letters = await app.Services.GetRequiredService<IDeadLetterQueue>().ListAsync(name, parse.GetValue(max), ct).ConfigureAwait(false);
             foreach (var l in letters)
-                Console.WriteLine($"{l.DeadAt:O}\tattempts={l.Attempts}\treason={l.Reason}\t{l.Body}");
-            Console.WriteLine($"{letters.Count} dead letter(s) in {parse.GetValue(queue)}.");
+                await output.WriteLineAsync($"{l.DeadAt:O}\tattempts={l.Attempts}\treason={l.Reason}\t{l.Body}").ConfigureAwait(false);
+            await output.WriteLineAsync($"{letters.Count} dead letter(s) in {name}.").ConfigureAwait(false);
             return 0;
         });
 
@@ -80,9 +90,10 @@ public static class CommandLine
         replay.Options.Add(max);
         replay.SetAction(async (parse, ct) =>
         {
+            if (!TryGetQueue(parse, queue, out var name)) return UsageErrorExitCode;
             await using var app = BusOnly(parse.UnmatchedTokens);
-            var moved = await app.Services.GetRequiredService<IDeadLetterQueue>().ReplayAsync(ValidQueue(parse.GetValue(queue)!), parse.GetValue(max), ct).ConfigureAwait(false);
-            Console.WriteLine($"{moved} message(s) moved back to {parse.GetValue(queue)}.");
+            var moved = await app.Services.GetRequiredService<IDeadLetterQueue>().ReplayAsync(name, parse.GetValue(max), ct).ConfigureAwait(false);
+            await parse.InvocationConfiguration.Output.WriteLineAsync($"{moved} message(s) moved back to {name}.").ConfigureAwait(false);
             return 0;
         });
 
@@ -92,8 +103,92 @@ public static class CommandLine
         return dlq;
     }
 
-    private static string ValidQueue(string name) =>
-        Queues.AllNames.Contains(name) ? name : throw new ArgumentException($"Unknown queue '{name}'. Valid: {string.Join(", ", Queues.AllNames)}.");
+    // Checked here rather than with a parser validator: a parse error exits with 1 and prints the whole help.
+    private static bool TryGetQueue(ParseResult parse, Option<string> option, out string name)
+    {
+        name = parse.GetValue(option) ?? "";
+        if (Queues.AllNames.Contains(name, StringComparer.Ordinal)) return true;
+        var shown = name.Length <= 40 ? name : name[..40] + "…";
+        parse.InvocationConfiguration.Error.WriteLine($"Unknown queue '{shown}' for {option.Name}; valid queues: {string.Join(", ", Queues.AllNames)}.");
+        return false;
+    }
+
+    /// <summary>Wraps every command's action so that an invalid configuration (options validation at start)
+    /// prints its failures, one per line, instead of System.CommandLine's unhandled-exception stack trace.</summary>
+    private static void ReportConfigurationErrors(Command command)
+    {
+        command.Action = command.Action switch
+        {
+            AsynchronousCommandLineAction action => new ConfigurationErrorsAsyncAction(action),
+            SynchronousCommandLineAction action => new ConfigurationErrorsSyncAction(action),
+            var other => other,
+        };
+        foreach (var sub in command.Subcommands) ReportConfigurationErrors(sub);
+    }
+
+    /// <summary>Runs the start-up options validation before the host starts. Inside StartAsync a bad value may first
+    /// surface while hosted services are created, and the host logs it with a stack trace before rethrowing.</summary>
+    internal static void ValidateConfiguration(IServiceProvider services) =>
+        services.GetService<IStartupValidator>()?.Validate();
+
+    /// <summary>The failures when <paramref name="exception"/> is nothing but options validation failures
+    /// (a host may wrap several in an AggregateException); null for anything else, which stays a crash.</summary>
+    internal static IReadOnlyList<string>? ConfigurationFailures(Exception exception)
+    {
+        var failures = new List<string>();
+        return Collect(exception) && failures.Count > 0 ? failures : null;
+
+        bool Collect(Exception e)
+        {
+            switch (e)
+            {
+                case OptionsValidationException options:
+                    failures.AddRange(options.Failures.Any() ? options.Failures : [options.Message]);
+                    return true;
+                case AggregateException aggregate:
+                    return aggregate.InnerExceptions.All(Collect);
+                default:
+                    return false;
+            }
+        }
+    }
+
+    private static int Report(ParseResult parse, IReadOnlyList<string> failures)
+    {
+        foreach (var failure in failures)
+            parse.InvocationConfiguration.Error.WriteLine("Configuration error: " + failure.ReplaceLineEndings(" "));
+        return UsageErrorExitCode;
+    }
+
+    private sealed class ConfigurationErrorsAsyncAction(AsynchronousCommandLineAction inner) : AsynchronousCommandLineAction
+    {
+        public override async Task<int> InvokeAsync(ParseResult parseResult, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                return await inner.InvokeAsync(parseResult, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (ConfigurationFailures(e) is { } failures)
+            {
+                return Report(parseResult, failures);
+            }
+        }
+    }
+
+    private sealed class ConfigurationErrorsSyncAction(SynchronousCommandLineAction inner) : SynchronousCommandLineAction
+    {
+        public override int Invoke(ParseResult parseResult)
+        {
+            try
+            {
+                return inner.Invoke(parseResult);
+            }
+            catch (Exception e) when (ConfigurationFailures(e) is { } failures)
+            {
+                return Report(parseResult, failures);
+            }
+        }
+    }
 
     private static WebApplication BusOnly(IReadOnlyList<string> args)
     {
