@@ -318,8 +318,9 @@ public static class Program
         // Which handler replica announced the new slots (its Debug line "INSERT XX ...: N slots announced").
         var announcedBy = stack.Processes.Where(p => p.Name.StartsWith("avail-handler", StringComparison.Ordinal)).Select(p =>
         {
-            var lines = p.ReadLog().Where(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"INSERT \w+ \(poll [^)]*\): [1-9]\d* slots announced")).ToList();
-            return $"{p.Name}: {lines.Count} INSERT(s) announcing slots";
+            var lines = p.ReadLog().Where(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"\bInsert \w+ \(poll [^)]*\): [1-9]\d* slots announced", System.Text.RegularExpressions.RegexOptions.IgnoreCase)).ToList();
+            var applied = p.ReadLog().Count(l => l.Contains("slots announced", StringComparison.Ordinal));
+            return $"{p.Name}: {lines.Count} INSERT(s) announcing slots, {applied} updates applied";
         }).ToList();
         Log("announcements per handler replica: " + string.Join("; ", announcedBy));
         Results.Add(new Result("3c scale-out, 2 avail-handlers + 2 dispatchers, 10,000 chats / 10 provinces", "0 duplicates, 0 lost",
