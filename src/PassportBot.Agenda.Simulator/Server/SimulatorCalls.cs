@@ -15,45 +15,72 @@ public sealed record RecordedRequest(
     IReadOnlyDictionary<string, string> Headers,
     string? Body);
 
-/// <summary>Counters of calls per endpoint, province and office, so tests can assert politeness.</summary>
+/// <summary>Counters of calls per endpoint, province and office, so tests can assert politeness. Counts are exact
+/// and kept for ever; the request details are kept for the most recent <see cref="MaxRecorded"/> requests only, so
+/// a long-running demo does not grow without bound.</summary>
 public sealed class SimulatorCalls
 {
+    public const int MaxRecorded = 10_000;
+
     private readonly Lock gate = new();
-    private readonly List<RecordedRequest> requests = [];
+    private readonly LinkedList<Entry> recent = new();
+    private readonly Dictionary<(SimulatorEndpoint Endpoint, string? Province, int? OfficeId), int> counts = [];
     private int inFlight;
     private int maxInFlight;
 
     /// <summary>The most requests the simulator was serving at once since the last <see cref="Clear"/>.</summary>
     public int MaxConcurrent => Volatile.Read(ref maxInFlight);
 
-    public IReadOnlyList<RecordedRequest> Requests { get { lock (gate) return requests.ToArray(); } }
+    /// <summary>The most recent requests (at most <see cref="MaxRecorded"/>), oldest first.</summary>
+    public IReadOnlyList<RecordedRequest> Requests { get { lock (gate) return recent.Select(e => e.Request).ToArray(); } }
 
-    public int Count(SimulatorEndpoint endpoint) => Requests.Count(r => r.Endpoint == endpoint);
+    public int Count(SimulatorEndpoint endpoint)
+    {
+        lock (gate) return counts.Where(kv => kv.Key.Endpoint == endpoint).Sum(kv => kv.Value);
+    }
 
     /// <summary>Endpoint A calls for one province (every page counts).</summary>
-    public int OfficeListCalls(string province) =>
-        Requests.Count(r => r.Endpoint == SimulatorEndpoint.OfficeList && string.Equals(r.Province, province, StringComparison.OrdinalIgnoreCase));
+    public int OfficeListCalls(string province)
+    {
+        lock (gate)
+            return counts.Where(kv => kv.Key.Endpoint == SimulatorEndpoint.OfficeList && string.Equals(kv.Key.Province, province, StringComparison.OrdinalIgnoreCase)).Sum(kv => kv.Value);
+    }
 
-    public int MonthCalls(int officeId) => Requests.Count(r => r.Endpoint == SimulatorEndpoint.OfficeMonth && r.OfficeId == officeId);
+    public int MonthCalls(int officeId)
+    {
+        lock (gate) return counts.Where(kv => kv.Key.Endpoint == SimulatorEndpoint.OfficeMonth && kv.Key.OfficeId == officeId).Sum(kv => kv.Value);
+    }
 
     public void Clear()
     {
-        lock (gate) requests.Clear();
+        lock (gate)
+        {
+            recent.Clear();
+            counts.Clear();
+        }
         Volatile.Write(ref maxInFlight, Volatile.Read(ref inFlight));
     }
 
     /// <summary>Records a request on arrival; the returned action records its answer's status.</summary>
     internal Action<int> Begin(RecordedRequest request)
     {
-        lock (gate) requests.Add(request);
+        var entry = new Entry(request);
+        lock (gate)
+        {
+            recent.AddLast(entry);
+            if (recent.Count > MaxRecorded) recent.RemoveFirst();
+            var key = (request.Endpoint, request.Province, request.OfficeId);
+            counts[key] = counts.GetValueOrDefault(key) + 1;
+        }
         return status =>
         {
-            lock (gate)
-            {
-                var at = requests.IndexOf(request);
-                if (at >= 0) requests[at] = request with { StatusCode = status };
-            }
+            lock (gate) entry.Request = entry.Request with { StatusCode = status };
         };
+    }
+
+    private sealed class Entry(RecordedRequest request)
+    {
+        public RecordedRequest Request { get; set; } = request;
     }
 
     internal IDisposable Enter()
