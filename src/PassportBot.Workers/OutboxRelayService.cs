@@ -17,11 +17,17 @@ public sealed partial class OutboxRelayService(
     TimeProvider time,
     ILogger<OutboxRelayService> logger) : BackgroundService
 {
-    private readonly string _owner = Environment.MachineName + "-relay-" + Guid.NewGuid().ToString("N")[..8];
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        // Claims are leased, so parallel loops never publish the same entry; two loops overlap one batch's
+        // broker round trip with the next batch's database work.
+        Task.WhenAll(Enumerable.Range(0, options.Value.RelayConcurrency).Select(_ => RelayLoopAsync(stoppingToken)));
+
+    private async Task RelayLoopAsync(CancellationToken stoppingToken)
     {
         var o = options.Value;
+        // Each loop is its own claimant: a claimant may re-take its own unexpired entries, siblings may not.
+        var owner = Environment.MachineName + "-relay-" + Guid.NewGuid().ToString("N")[..8];
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -30,7 +36,7 @@ public sealed partial class OutboxRelayService(
                 int published;
                 do
                 {
-                    published = await RelayBatchAsync(o, stoppingToken).ConfigureAwait(false);
+                    published = await RelayBatchAsync(o, owner, stoppingToken).ConfigureAwait(false);
                 } while (published > 0 && !stoppingToken.IsCancellationRequested);
                 failures = 0;
                 await signal.WaitAsync(o.RelayPollInterval, time, stoppingToken).ConfigureAwait(false);
@@ -50,10 +56,12 @@ public sealed partial class OutboxRelayService(
     }
 
     /// <summary>Returns how many entries were published.</summary>
-    public async Task<int> RelayBatchAsync(WorkersOptions o, CancellationToken ct)
+    private async Task<int> RelayBatchAsync(WorkersOptions o, string owner, CancellationToken ct)
     {
-        var batch = await outbox.ClaimAsync(_owner, o.RelayBatchSize, o.RelayLease, ct).ConfigureAwait(false);
+        var batch = await outbox.ClaimAsync(owner, o.RelayBatchSize, o.RelayLease, ct).ConfigureAwait(false);
         if (batch.Count == 0) return 0;
+        // More may be waiting: wake a sibling loop to claim the next batch while this one publishes.
+        if (batch.Count == o.RelayBatchSize) signal.Notify();
 
         var messages = new List<OutgoingMessage>(batch.Count);
         var done = new List<long>(batch.Count);

@@ -31,6 +31,10 @@ public sealed class WorkersOptions
     [Range(1, 10_000)]
     public int RelayBatchSize { get; set; } = 1000;
 
+    /// <summary>Relay loops per process.</summary>
+    [Range(1, 16)]
+    public int RelayConcurrency { get; set; } = 2;
+
     /// <summary>How often the outbox relay looks for work written by other processes.</summary>
     public TimeSpan RelayPollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
