@@ -37,6 +37,21 @@ public sealed class SendRateLimiterTests
     }
 
     [Fact]
+    public void Reservations_released_together_by_late_timers_still_respect_the_one_second_window()
+    {
+        // 30 senders reserve tokens 100 ms apart; then the clock jumps 5 s at once, as when a loaded machine or a
+        // GC pause fires every timer late: only rate + burst may go in that instant, the rest a second later.
+        var limiter = Limiter(perSecond: 10, burst: 1);
+        var sends = Enumerable.Range(1, 30).Select(chat => limiter.WaitAsync(chat, CancellationToken.None).AsTask()).ToList();
+
+        _time.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(1 + 11, sends.Count(t => t.IsCompletedSuccessfully)); // the burst token at once, then 11 at 5 s
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(1 + 11 + 11, sends.Count(t => t.IsCompletedSuccessfully));
+    }
+
+    [Fact]
     public async Task Groups_get_twenty_messages_a_minute()
     {
         var limiter = Limiter(groupSeconds: 3);

@@ -32,6 +32,9 @@ public sealed class SendRateLimiter(SendRateLimits limits, TimeProvider time)
     private DateTimeOffset _lastRefill = time.GetUtcNow();
     private DateTimeOffset _pausedUntil = DateTimeOffset.MinValue;
     private int _pruneThreshold = MinPruneThreshold;
+    // Actual grant times of the last second: token reservations are spaced when made, but timers that fire late
+    // (a loaded machine, a GC pause, the end of a 429 pause) would release them together.
+    private readonly Queue<DateTimeOffset> _recentGrants = new();
 
     public SendRateLimits Limits => limits;
 
@@ -78,6 +81,7 @@ public sealed class SendRateLimiter(SendRateLimits limits, TimeProvider time)
                 {
                     await DelayUntilAsync(() => _pausedUntil, cancellationToken);
                     await TakeTokenAsync(cancellationToken);
+                    await TakeWindowSlotAsync(cancellationToken);
                 }
                 while (IsPaused()); // a 429 arrived while we queued for the token: wait it out, queue again
                 lock (_lock) slot.NextAllowed = time.GetUtcNow() + Interval(chatId);
@@ -121,6 +125,29 @@ public sealed class SendRateLimiter(SendRateLimits limits, TimeProvider time)
         {
             lock (_lock) _tokens += 1;
             throw;
+        }
+    }
+
+    /// <summary>Caps the grants of any one-second window at rate + burst, measured when they are actually given.</summary>
+    private async ValueTask TakeWindowSlotAsync(CancellationToken cancellationToken)
+    {
+        if (limits.MessagesPerSecond is not { } rate) return;
+        var cap = Math.Max(1, (int)Math.Floor(rate) + (int)_burst);
+        while (true)
+        {
+            TimeSpan wait;
+            lock (_lock)
+            {
+                var now = time.GetUtcNow();
+                while (_recentGrants.Count > 0 && _recentGrants.Peek() <= now - TimeSpan.FromSeconds(1)) _recentGrants.Dequeue();
+                if (_recentGrants.Count < cap)
+                {
+                    _recentGrants.Enqueue(now);
+                    return;
+                }
+                wait = _recentGrants.Peek() + TimeSpan.FromSeconds(1) - now;
+            }
+            await Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.FromMilliseconds(1), time, cancellationToken);
         }
     }
 
