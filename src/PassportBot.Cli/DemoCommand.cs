@@ -36,6 +36,7 @@ public static partial class DemoCommand
             if (string.IsNullOrWhiteSpace(builder.Configuration["Telegram:Token"]))
                 builder.Services.AddHostedService<ConsoleSubscriber>();
             await using var app = builder.BuildApp();
+            CommandLine.ValidateConfiguration(app.Services);
             await app.RunAsync(ct).ConfigureAwait(false);
             return 0;
         });
