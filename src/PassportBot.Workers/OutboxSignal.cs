@@ -12,18 +12,16 @@ public sealed class OutboxSignal
         catch (SemaphoreFullException) { /* already signalled */ }
     }
 
-    public Task<bool> WaitAsync(TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken) =>
-        WaitCore(timeout, time, cancellationToken);
-
-    private async Task<bool> WaitCore(TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>Returns when signalled or after <paramref name="timeout"/>, whichever comes first; the relay
+    /// drains the outbox either way.</summary>
+    public async Task WaitAsync(TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var delay = Task.Delay(timeout, time, cts.Token);
         var wait = _signal.WaitAsync(cts.Token);
-        var first = await Task.WhenAny(wait, delay).ConfigureAwait(false);
+        var delay = Task.Delay(timeout, time, cts.Token);
+        await Task.WhenAny(wait, delay).ConfigureAwait(false);
         await cts.CancelAsync().ConfigureAwait(false);
         try { await Task.WhenAll(wait, delay).ConfigureAwait(false); } catch (OperationCanceledException) { }
         cancellationToken.ThrowIfCancellationRequested();
-        return first == wait && wait.IsCompletedSuccessfully;
     }
 }
