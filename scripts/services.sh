@@ -1,26 +1,66 @@
 #!/usr/bin/env bash
-# Installs (from Debian packages) and starts the servers the tests need, on 127.0.0.1 only:
-# RabbitMQ, MariaDB and PostgreSQL. Idempotent: running servers are left alone.
-# Prints the environment variables the tests read; `source <(scripts/services.sh --env)` sets them.
+# The servers the tests need: RabbitMQ, MariaDB and PostgreSQL on 127.0.0.1.
+#
+# As root (CI, a throw-away machine) it installs what is missing from Debian packages and starts it. What that
+# changes on the machine, said once more when it runs: it installs the packages rabbitmq-server, mariadb-server
+# and postgresql if missing; writes /etc/rabbitmq/rabbitmq.conf and rabbitmq-env.conf (listen on 127.0.0.1 only);
+# appends listen_addresses and max_connections to the PostgreSQL cluster's postgresql.conf; starts the three
+# servers; creates a database user `pb` (password `pb`, all privileges, 127.0.0.1 only) in MariaDB and
+# PostgreSQL. Idempotent: running servers are left alone.
+#
+# As a normal user it changes nothing: it checks that the servers answer (those named by PASSPORTBOT_TEST_*
+# variables, else the defaults above) and says which one is missing.
+#
+# `source <(scripts/services.sh --env)` sets the PASSPORTBOT_TEST_* variables the tests read (values already
+# set in the environment are kept).
 set -euo pipefail
 
 quiet() { "$@" >/dev/null 2>&1; }
 
+default_rabbitmq="amqp://guest:guest@127.0.0.1:5672/"
+default_mariadb="Server=127.0.0.1;Port=3306;User ID=pb;Password=pb;"
+default_postgres="Host=127.0.0.1;Port=5432;Username=pb;Password=pb;Database=postgres"
+
 print_env() {
-  cat <<'ENV'
-export PASSPORTBOT_TEST_RABBITMQ="amqp://guest:guest@127.0.0.1:5672/"
-export PASSPORTBOT_TEST_MARIADB="Server=127.0.0.1;Port=3306;User ID=pb;Password=pb;"
-export PASSPORTBOT_TEST_POSTGRES="Host=127.0.0.1;Port=5432;Username=pb;Password=pb;Database=postgres"
-ENV
+  printf 'export PASSPORTBOT_TEST_RABBITMQ=%q\n' "${PASSPORTBOT_TEST_RABBITMQ:-$default_rabbitmq}"
+  printf 'export PASSPORTBOT_TEST_MARIADB=%q\n' "${PASSPORTBOT_TEST_MARIADB:-$default_mariadb}"
+  printf 'export PASSPORTBOT_TEST_POSTGRES=%q\n' "${PASSPORTBOT_TEST_POSTGRES:-$default_postgres}"
 }
 
 if [ "${1:-}" = "--env" ]; then print_env; exit 0; fi
 
+# host:port of a URL or an ADO.NET connection string, for a reachability check with bash's /dev/tcp.
+endpoint() {
+  local value="$1" host port
+  case "$value" in
+    amqp://*|amqps://*)
+      host=$(sed -E 's#^amqps?://([^@/]*@)?([^:/]+).*#\2#' <<<"$value")
+      port=$(sed -nE 's#^amqps?://([^@/]*@)?[^:/]+:([0-9]+).*#\2#p' <<<"$value"); port=${port:-5672} ;;
+    *)
+      host=$(grep -oiE '(server|host)=[^;]+' <<<"$value" | head -1 | cut -d= -f2)
+      port=$(grep -oiE 'port=[0-9]+' <<<"$value" | head -1 | cut -d= -f2) ;;
+  esac
+  echo "$host ${port:-0}"
+}
+
+reachable() { read -r host port < <(endpoint "$1"); quiet timeout 3 bash -c "exec 3<>/dev/tcp/$host/$port"; }
+
 if [ "$(id -u)" != "0" ]; then
-  echo "services.sh installs and starts system services and must run as root (CI and the dev machines do)." >&2
-  exit 1
+  missing=()
+  reachable "${PASSPORTBOT_TEST_RABBITMQ:-$default_rabbitmq}" || missing+=("RabbitMQ (PASSPORTBOT_TEST_RABBITMQ)")
+  reachable "${PASSPORTBOT_TEST_MARIADB:-$default_mariadb}" || missing+=("MariaDB (PASSPORTBOT_TEST_MARIADB)")
+  reachable "${PASSPORTBOT_TEST_POSTGRES:-$default_postgres}" || missing+=("PostgreSQL (PASSPORTBOT_TEST_POSTGRES)")
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "services: not running as root, so nothing is installed or started, and these do not answer:" >&2
+    printf '  - %s\n' "${missing[@]}" >&2
+    echo "Start them (or point the variables at running servers), or run scripts/test.sh as root on a throw-away machine." >&2
+    exit 1
+  fi
+  echo "services: using the running servers (nothing changed on this machine)"
+  exit 0
 fi
 
+echo "services: as root, this installs missing server packages, configures them for 127.0.0.1, starts them and creates the test user 'pb'"
 need=()
 command -v rabbitmq-server >/dev/null 2>&1 || need+=(rabbitmq-server)
 command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || need+=(mariadb-server)
