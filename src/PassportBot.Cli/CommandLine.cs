@@ -41,9 +41,11 @@ public static class CommandLine
         var command = new Command(name, description) { TreatUnmatchedTokensAsErrors = false };
         command.SetAction(async (parse, ct) =>
         {
-            var builder = PassportBotHost.CreateBuilder(parse.UnmatchedTokens).AddRoles(roles);
+            CheckArguments(parse);
+            var builder = PassportBotHost.CreateBuilder(parse.UnmatchedTokens, defaults: RolePorts.Defaults(roles)).AddRoles(roles);
             await using var app = builder.BuildApp();
             ValidateConfiguration(app.Services);
+            PortCheck.ThrowIfInUse(PassportBotHost.WebUrls(app.Configuration));
             await app.RunAsync(ct).ConfigureAwait(false);
             return 0;
         });
@@ -55,6 +57,7 @@ public static class CommandLine
         var command = new Command("migrate", "Create or upgrade the database schema, then exit.") { TreatUnmatchedTokensAsErrors = false };
         command.SetAction(async (parse, ct) =>
         {
+            CheckArguments(parse);
             var builder = PassportBotHost.CreateBuilder(parse.UnmatchedTokens);
             builder.Services.AddPassportBotStorage(builder.Configuration);
             await using var app = builder.Build();
@@ -76,6 +79,7 @@ public static class CommandLine
         list.SetAction(async (parse, ct) =>
         {
             if (!TryGetQueue(parse, queue, out var name)) return UsageErrorExitCode;
+            CheckArguments(parse);
             var output = parse.InvocationConfiguration.Output;
             await using var app = BusOnly(parse.UnmatchedTokens);
             var letters = await app.Services.GetRequiredService<IDeadLetterQueue>().ListAsync(name, parse.GetValue(max), ct).ConfigureAwait(false);
@@ -91,6 +95,7 @@ public static class CommandLine
         replay.SetAction(async (parse, ct) =>
         {
             if (!TryGetQueue(parse, queue, out var name)) return UsageErrorExitCode;
+            CheckArguments(parse);
             await using var app = BusOnly(parse.UnmatchedTokens);
             var moved = await app.Services.GetRequiredService<IDeadLetterQueue>().ReplayAsync(name, parse.GetValue(max), ct).ConfigureAwait(false);
             await parse.InvocationConfiguration.Output.WriteLineAsync($"{moved} message(s) moved back to {name}.").ConfigureAwait(false);
@@ -111,6 +116,13 @@ public static class CommandLine
         var shown = name.Length <= 40 ? name : name[..40] + "…";
         parse.InvocationConfiguration.Error.WriteLine($"Unknown queue '{shown}' for {option.Name}; valid queues: {string.Join(", ", Queues.AllNames)}.");
         return false;
+    }
+
+    /// <summary>Tokens the command itself did not recognise must be configuration keys (<c>--Section:Key=value</c>).</summary>
+    internal static void CheckArguments(ParseResult parse)
+    {
+        var failures = ConfigurationCheck.CheckArguments(parse.CommandResult.Command.Name, parse.UnmatchedTokens);
+        if (failures.Count > 0) throw new StartupConfigurationException(failures);
     }
 
     /// <summary>Wraps every command's action so that an invalid configuration (options validation at start)
@@ -143,7 +155,10 @@ public static class CommandLine
             switch (e)
             {
                 case OptionsValidationException options:
-                    failures.AddRange(options.Failures.Any() ? options.Failures : [options.Message]);
+                    failures.AddRange((options.Failures.Any() ? options.Failures : [options.Message]).Select(f => "Configuration error: " + f));
+                    return true;
+                case StartupConfigurationException startup:
+                    failures.AddRange(startup.Failures);
                     return true;
                 case AggregateException aggregate:
                     return aggregate.InnerExceptions.All(Collect);
@@ -156,7 +171,7 @@ public static class CommandLine
     private static int Report(ParseResult parse, IReadOnlyList<string> failures)
     {
         foreach (var failure in failures)
-            parse.InvocationConfiguration.Error.WriteLine("Configuration error: " + failure.ReplaceLineEndings(" "));
+            parse.InvocationConfiguration.Error.WriteLine(failure.ReplaceLineEndings(" "));
         return UsageErrorExitCode;
     }
 

@@ -4,9 +4,11 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using PassportBot.Agenda.Simulator.Hosting;
 using PassportBot.Domain;
 using PassportBot.Messaging;
+using PassportBot.Telegram;
 
 namespace PassportBot.Cli;
 
@@ -31,12 +33,15 @@ public static partial class DemoCommand
                 ["Storage:ConnectionString"] = "Data Source=data/demo.db",
                 ["Workers:PollJitter"] = "00:00:00.200",
             };
+            CommandLine.CheckArguments(parse);
             var builder = PassportBotHost.CreateBuilder(parse.UnmatchedTokens, defaults).AddRoles(Roles.All);
             builder.Services.AddAgendaSimulator(builder.Configuration);
-            if (string.IsNullOrWhiteSpace(builder.Configuration["Telegram:Token"]))
+            builder.Services.AddOptions<DemoOptions>().Bind(builder.Configuration.GetSection(DemoOptions.Section));
+            if (!(builder.Configuration.GetSection(TelegramOptions.Section).Get<TelegramOptions>()?.HasToken ?? false))
                 builder.Services.AddHostedService<ConsoleSubscriber>();
             await using var app = builder.BuildApp();
             CommandLine.ValidateConfiguration(app.Services);
+            PortCheck.ThrowIfInUse(PassportBotHost.WebUrls(app.Configuration));
             await app.RunAsync(ct).ConfigureAwait(false);
             return 0;
         });
@@ -45,11 +50,11 @@ public static partial class DemoCommand
 
     /// <summary>Makes the console chat follow <c>Demo:Provinces</c> (default TO, MI, RM) through the real
     /// subscription path, so the demo shows the summary and then new slots as they appear.</summary>
-    private sealed partial class ConsoleSubscriber(IMessageBus bus, IConfiguration configuration, ILogger<ConsoleSubscriber> logger) : BackgroundService
+    private sealed partial class ConsoleSubscriber(IMessageBus bus, IOptions<DemoOptions> options, ILogger<ConsoleSubscriber> logger) : BackgroundService
     {
         protected override async Task ExecuteAsync(CancellationToken stoppingToken)
         {
-            var wanted = configuration.GetSection("Demo:Provinces").Get<string[]>() is { Length: > 0 } p ? p : ["TO", "MI", "RM"];
+            var wanted = options.Value.Provinces is { Count: > 0 } p ? p : DemoOptions.DefaultProvinces;
             foreach (var code in wanted)
             {
                 if (!ProvinceCatalog.TryNormalize(code, out var province)) { LogUnknown(code); continue; }

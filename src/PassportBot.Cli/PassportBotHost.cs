@@ -19,14 +19,19 @@ public static class PassportBotHost
 {
     public const string EnvironmentPrefix = "PASSPORTBOT_";
 
-    public static WebApplicationBuilder CreateBuilder(IReadOnlyList<string> configArgs, IDictionary<string, string?>? overrides = null)
+    /// <param name="overrides">Settings above the JSON files (below the environment and the command line).</param>
+    /// <param name="defaults">Settings below everything else (a role's own defaults).</param>
+    public static WebApplicationBuilder CreateBuilder(IReadOnlyList<string> configArgs, IDictionary<string, string?>? overrides = null, IDictionary<string, string?>? defaults = null)
     {
+        // The web builder reads appsettings.json itself before ours replaces its sources: check the files first.
+        SettingsFiles.ThrowIfBroken(SettingsFiles.For(Environments.Production).Concat(SettingsFiles.For(
+            Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? Environments.Production)));
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             Args = configArgs.ToArray(),
             ContentRootPath = Directory.GetCurrentDirectory(),
         });
-        Configure(builder.Configuration, builder.Environment.EnvironmentName, configArgs, overrides);
+        Configure(builder.Configuration, builder.Environment.EnvironmentName, configArgs, overrides, defaults);
         builder.Logging.AddSimpleConsole(o =>
         {
             o.SingleLine = true;
@@ -35,15 +40,23 @@ public static class PassportBotHost
         return builder;
     }
 
-    public static void Configure(IConfigurationManager configuration, string environment, IReadOnlyList<string> configArgs, IDictionary<string, string?>? overrides)
+    /// <summary>Fills <paramref name="configuration"/> from the usual sources and checks it against the options types
+    /// (<see cref="ConfigurationCheck"/>); throws <see cref="StartupConfigurationException"/> naming what is wrong.</summary>
+    public static void Configure(IConfigurationManager configuration, string environment, IReadOnlyList<string> configArgs,
+        IDictionary<string, string?>? overrides, IDictionary<string, string?>? defaults = null)
     {
+        ArgumentNullException.ThrowIfNull(configuration);
+        DurationConverter.Register();
+        var files = SettingsFiles.For(environment);
+        SettingsFiles.ThrowIfBroken(files);
         configuration.Sources.Clear();
-        configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true, reloadOnChange: false);
-        configuration.AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true, reloadOnChange: false);
-        configuration.AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), $"appsettings.{environment}.json"), optional: true, reloadOnChange: false);
+        if (defaults is not null) configuration.AddInMemoryCollection(defaults);
+        foreach (var file in files) configuration.AddJsonFile(file, optional: true, reloadOnChange: false);
         if (overrides is not null) configuration.AddInMemoryCollection(overrides);
         configuration.AddEnvironmentVariables(EnvironmentPrefix);
         configuration.AddCommandLine(configArgs.ToArray());
+        var failures = ConfigurationCheck.Check(configuration);
+        if (failures.Count > 0) throw new StartupConfigurationException(failures.Select(f => "Configuration error: " + f).ToArray());
     }
 
     /// <summary>Registers what the given roles need, and only that.</summary>
@@ -72,10 +85,16 @@ public static class PassportBotHost
 
     public static WebApplication BuildApp(this WebApplicationBuilder builder)
     {
-        var urls = builder.Configuration["Web:Urls"];
-        if (!string.IsNullOrWhiteSpace(urls)) builder.WebHost.UseUrls(urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        ArgumentNullException.ThrowIfNull(builder);
+        var urls = WebUrls(builder.Configuration);
+        if (urls.Count > 0) builder.WebHost.UseUrls(urls.ToArray());
         var app = builder.Build();
         app.MapPassportBotWeb();
         return app;
     }
+
+    /// <summary>The addresses in <c>Web:Urls</c>.</summary>
+    public static IReadOnlyList<string> WebUrls(IConfiguration configuration) =>
+        (configuration.GetSection(WebOptions.Section).Get<WebOptions>() ?? new WebOptions()).Urls
+            .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

@@ -1,4 +1,8 @@
 using System.CommandLine;
+using Microsoft.Extensions.Configuration;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
 using System.Text.RegularExpressions;
 
 namespace PassportBot.Cli.Tests;
@@ -84,5 +88,141 @@ public sealed class CommandLineTests
         Assert.Contains(lines, l => l.Contains("Storage:Provider 'oracle'", StringComparison.Ordinal));
         Assert.All(lines, l => Assert.StartsWith("Configuration error: ", l));
         AssertNoStackTrace(output);
+    }
+
+    private static string SingleLine(string output) =>
+        Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
+    [Theory]
+    [InlineData("run")]
+    [InlineData("poller")]
+    [InlineData("migrate")]
+    public async Task An_unknown_option_is_one_line_naming_it_with_exit_code_2(string command)
+    {
+        var (exitCode, output) = await RunAsync(command, "--hepl");
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("'--hepl'", SingleLine(output));
+        AssertNoStackTrace(output);
+    }
+
+    [Fact]
+    public async Task An_unknown_key_under_a_known_section_is_named()
+    {
+        var (exitCode, output) = await RunAsync("run", "--Agenda:PolInterval=30s");
+
+        Assert.Equal(2, exitCode);
+        var line = SingleLine(output);
+        Assert.Contains("Agenda:PolInterval", line);
+        Assert.Contains("PollInterval", line.Replace("PolInterval", "", StringComparison.Ordinal));
+        AssertNoStackTrace(output);
+    }
+
+    [Fact]
+    public async Task A_malformed_duration_names_the_key_and_the_expected_form()
+    {
+        var (exitCode, output) = await RunAsync("run", "--Agenda:PollInterval=30x");
+
+        Assert.Equal(2, exitCode);
+        var line = SingleLine(output);
+        Assert.Contains("Agenda:PollInterval", line);
+        Assert.Contains("'30x'", line);
+        Assert.Contains("30s", line);
+        AssertNoStackTrace(output);
+    }
+
+    [Theory]
+    [InlineData("Workers:MissesToClose", "two", "whole number")]
+    [InlineData("Storage:MigrateOnStart", "yes", "true or false")]
+    [InlineData("Agenda:PlacesMode", "free", "Total")]
+    public async Task A_value_of_the_wrong_type_names_the_key_and_the_expected_form(string key, string value, string expected)
+    {
+        var (exitCode, output) = await RunAsync("run", $"--{key}={value}");
+
+        Assert.Equal(2, exitCode);
+        var line = SingleLine(output);
+        Assert.Contains(key, line);
+        Assert.Contains(expected, line);
+        AssertNoStackTrace(output);
+    }
+
+    [Theory]
+    [InlineData("30s", 30)]
+    [InlineData("2m", 120)]
+    [InlineData("1m30s", 90)]
+    [InlineData("00:00:45", 45)]
+    public void Durations_are_accepted_in_the_short_form_everywhere(string text, int seconds)
+    {
+        var builder = PassportBotHost.CreateBuilder([$"--Agenda:PollInterval={text}", $"--Workers:GraceWindow={text}", $"--Telegram:RequestTimeout={text}"]);
+
+        var expected = TimeSpan.FromSeconds(seconds);
+        Assert.Equal(expected, builder.Configuration.GetSection("Agenda").Get<PassportBot.Agenda.AgendaOptions>()!.PollInterval);
+        Assert.Equal(expected, builder.Configuration.GetSection("Workers").Get<PassportBot.Workers.WorkersOptions>()!.GraceWindow);
+        Assert.Equal(expected, builder.Configuration.GetSection("Telegram").Get<PassportBot.Telegram.TelegramOptions>()!.RequestTimeout);
+    }
+
+    [Fact]
+    public async Task A_port_already_in_use_names_Web_Urls_with_exit_code_2()
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+
+        var (exitCode, output) = await RunAsync("web", $"--Web:Urls=http://127.0.0.1:{port}");
+
+        Assert.Equal(2, exitCode);
+        var line = SingleLine(output);
+        Assert.Contains("Web:Urls", line);
+        Assert.Contains($"127.0.0.1:{port}", line);
+        AssertNoStackTrace(output);
+    }
+
+    [Fact]
+    public void Roles_started_side_by_side_listen_on_different_default_ports()
+    {
+        Roles[] roles = [Roles.Poller, Roles.Bot, Roles.UserHandler, Roles.AvailabilityHandler, Roles.Dispatcher, Roles.Web];
+
+        var urls = roles.Select(r => Assert.Single(PassportBotHost.WebUrls(
+            PassportBotHost.CreateBuilder([], defaults: RolePorts.Defaults(r)).Configuration))).ToArray();
+
+        Assert.Equal(roles.Length, urls.Distinct().Count());
+        Assert.Contains("http://127.0.0.1:8080", urls);
+    }
+
+    [Fact]
+    public async Task A_broken_appsettings_json_names_the_file_line_and_position()
+    {
+        var folder = Directory.CreateTempSubdirectory("passportbot-cli-");
+        try
+        {
+            var settings = Path.Combine(folder.FullName, "appsettings.json");
+            await File.WriteAllTextAsync(settings, "{\n  \"Agenda\": {\n    \"PollInterval\": \"30s\"\n  \n  \"Web\": {}\n}\n");
+            var cli = Path.Combine(AppContext.BaseDirectory, "passportbot.dll");
+            var start = new ProcessStartInfo("dotnet") { WorkingDirectory = folder.FullName, RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var a in new[] { cli, "run" }) start.ArgumentList.Add(a);
+            using var process = Process.Start(start)!;
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
+            var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
+            try
+            {
+                await process.WaitForExitAsync(timeout.Token);
+            }
+            finally
+            {
+                if (!process.HasExited) process.Kill(entireProcessTree: true);
+            }
+            var output = await stdout + await stderr;
+
+            Assert.Equal(2, process.ExitCode);
+            var line = SingleLine(output);
+            Assert.Contains(settings, line);
+            Assert.Contains("line 5, position 3", line);
+            AssertNoStackTrace(output);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
     }
 }
