@@ -1,4 +1,5 @@
 using PassportBot.Domain;
+using PassportBot.Domain.Filters;
 
 namespace PassportBot.Storage;
 
@@ -32,6 +33,31 @@ public interface ISubscriptionStore
 
     /// <summary>The chat blocked the bot or no longer exists: mark it inactive and drop its subscriptions.</summary>
     Task DeactivateChatAsync(long chatId, string reason, CancellationToken cancellationToken);
+
+    /// <summary>Active chats following the province, each with the user's filters and the province's office restriction.</summary>
+    Task<IReadOnlyList<FilteredSubscriber>> ListSubscribersAsync(string province, CancellationToken cancellationToken);
+
+    /// <summary>One active subscriber of the province, or null when the chat does not follow it or is inactive.</summary>
+    Task<FilteredSubscriber?> GetSubscriberAsync(long chatId, string province, CancellationToken cancellationToken);
+
+    /// <summary>The user's own filters (no office restriction); <see cref="SubscriberFilter.None"/> for an unknown chat.</summary>
+    Task<SubscriberFilter> GetUserFilterAsync(long chatId, CancellationToken cancellationToken);
+
+    /// <summary>Stores the user's own filters (every field but <see cref="SubscriberFilter.OfficeCodes"/>), creating the user if needed.</summary>
+    Task SetUserFilterAsync(long chatId, SubscriberFilter filter, CancellationToken cancellationToken);
+
+    /// <summary>The provinces the chat follows with their office restrictions, by province code.</summary>
+    Task<IReadOnlyList<ProvinceSubscription>> GetSubscriptionsAsync(long chatId, CancellationToken cancellationToken);
+
+    /// <summary>Restricts a followed province to the given office codes (null or empty: every office).
+    /// False when the chat does not follow the province.</summary>
+    Task<bool> SetOfficesAsync(long chatId, string province, IReadOnlyCollection<string>? officeCodes, CancellationToken cancellationToken);
+
+    /// <summary>Everything stored about the chat, or null when nothing is.</summary>
+    Task<StoredUser?> GetStoredUserAsync(long chatId, CancellationToken cancellationToken);
+
+    /// <summary>Deletes every row about the chat (user, filters, subscriptions). True when something was deleted.</summary>
+    Task<bool> EraseUserAsync(long chatId, CancellationToken cancellationToken);
 }
 
 /// <summary>Slots, offices and the outbox. Writes happen inside a province unit of work.</summary>

@@ -2,9 +2,9 @@ using PassportBot.Storage.Sql;
 
 namespace PassportBot.Storage.Schema;
 
-/// <summary>One schema step. Statements must be safe to repeat (IF NOT EXISTS): MySQL cannot roll DDL back,
-/// so a step interrupted there is completed by running it again.</summary>
-internal sealed record Migration(int Version, string Description, Func<SqlDialect, IEnumerable<string>> Statements);
+/// <summary>One schema version. Its steps must be safe to repeat: MySQL cannot roll DDL back, so a version
+/// interrupted there is completed by running it again (the version is recorded only after its last step).</summary>
+internal sealed record Migration(int Version, string Description, Func<SqlDialect, IEnumerable<SchemaStep>> Steps);
 
 /// <summary>The schema's history. Append new versions; never edit one that has shipped.</summary>
 internal static class Migrations
@@ -74,9 +74,25 @@ internal static class Migrations
             ["province"], []),
     ];
 
+    // Users' filters are nullable (null = no restriction); notify_gone is off for everybody who joined before it.
+    // office_codes: comma-separated agenda office codes, null = every office of the province.
+    private static readonly SchemaStep[] FiltersSchema =
+    [
+        new AddColumnStep("users", new("filter_before", ColumnType.ShortText, Nullable: true)),
+        new AddColumnStep("users", new("filter_within_days", ColumnType.Int, Nullable: true)),
+        new AddColumnStep("users", new("filter_min_places", ColumnType.Int, Nullable: true)),
+        new AddColumnStep("users", new("filter_days", ColumnType.Int, Nullable: true)),
+        new AddColumnStep("users", new("quiet_from", ColumnType.Int, Nullable: true)),
+        new AddColumnStep("users", new("quiet_to", ColumnType.Int, Nullable: true)),
+        new AddColumnStep("users", new("notify_gone", ColumnType.Int, Default: "0")),
+        new AddColumnStep("subscriptions", new("office_codes", ColumnType.LongText, Nullable: true)),
+    ];
+
     public static IReadOnlyList<Migration> All { get; } =
     [
-        new(1, "users, subscriptions, offices, slots, outbox, settings, leases", d => InitialSchema.SelectMany(d.CreateTable)),
+        new(1, "users, subscriptions, offices, slots, outbox, settings, leases",
+            d => InitialSchema.SelectMany(d.CreateTable).Select(sql => new SqlStep(sql))),
+        new(2, "per-user slot filters, per-subscription office restriction", _ => FiltersSchema),
     ];
 
     public static int Latest => All[^1].Version;

@@ -5,13 +5,17 @@ using PassportBot.Storage.Sql;
 
 namespace PassportBot.Storage.Schema;
 
-/// <summary>Applies pending migrations in order, each recorded in schema_version. Safe when several
-/// processes start at once: a provider lock serialises them and each step re-reads the version.</summary>
+/// <summary>Applies every migration not yet recorded in schema_version, in version order (a version added
+/// beside a newer one that is already applied is still applied). Safe when several processes start at once:
+/// a provider lock serialises them and each step re-reads whether its version is recorded.</summary>
 internal sealed class StorageMigrator(StorageDatabase database, TimeProvider timeProvider, ILogger<StorageMigrator> logger) : IStorageMigrator
 {
     private SqlDialect Dialect => database.Dialect;
 
-    public async Task MigrateAsync(CancellationToken cancellationToken)
+    public Task MigrateAsync(CancellationToken cancellationToken) => MigrateAsync(Migrations.All, cancellationToken);
+
+    /// <summary>Applies the given migrations only (tests build older schema versions with it).</summary>
+    internal async Task MigrateAsync(IEnumerable<Migration> migrations, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var migrationLock = await Dialect.AcquireMigrationLockAsync(connection, cancellationToken).ConfigureAwait(false);
@@ -21,21 +25,32 @@ internal sealed class StorageMigrator(StorageDatabase database, TimeProvider tim
             await connection.ExecuteAsync(new CommandDefinition(statement, cancellationToken: cancellationToken)).ConfigureAwait(false);
         }
 
-        foreach (var migration in Migrations.All)
+        foreach (var migration in migrations.OrderBy(m => m.Version))
         {
             await ApplyAsync(connection, migration, cancellationToken).ConfigureAwait(false);
         }
     }
 
+    /// <summary>SQLite and PostgreSQL run a version in one transaction, DDL included. MySQL commits each DDL
+    /// statement implicitly, so there the steps' idempotency is what makes a retried version converge.</summary>
     private async Task ApplyAsync(DbConnection connection, Migration migration, CancellationToken cancellationToken)
     {
         await using var transaction = await Dialect.BeginWriteTransactionAsync(connection, cancellationToken).ConfigureAwait(false);
-        if (await CurrentVersionAsync(connection, transaction, cancellationToken).ConfigureAwait(false) >= migration.Version) return;
+        if (await IsRecordedAsync(connection, transaction, migration.Version, cancellationToken).ConfigureAwait(false)) return;
 
         logger.LogInformation("Storage ({Provider}): applying schema version {Version}: {Description}", Dialect.Name, migration.Version, migration.Description);
-        foreach (var statement in migration.Statements(Dialect))
+        foreach (var step in migration.Steps(Dialect))
         {
-            await connection.ExecuteAsync(new CommandDefinition(statement, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            var sql = step switch
+            {
+                SqlStep s => s.Sql,
+                AddColumnStep a => await ColumnExistsAsync(connection, transaction, a.Table, a.Column.Name, cancellationToken).ConfigureAwait(false)
+                    ? null
+                    : Dialect.AddColumn(a.Table, a.Column),
+                _ => throw new InvalidOperationException($"Unknown schema step {step.GetType().Name}."),
+            };
+            if (sql is null) continue;
+            await connection.ExecuteAsync(new CommandDefinition(sql, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         }
         await connection.ExecuteAsync(new CommandDefinition(
             $"INSERT INTO {Migrations.VersionTable} (version, description, applied_at) VALUES (@version, @description, @at)",
@@ -44,9 +59,14 @@ internal sealed class StorageMigrator(StorageDatabase database, TimeProvider tim
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static Task<int> CurrentVersionAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>
-        connection.ExecuteScalarAsync<int>(new CommandDefinition(
-            $"SELECT COALESCE(MAX(version), 0) FROM {Migrations.VersionTable}", transaction: transaction, cancellationToken: cancellationToken));
+    private static async Task<bool> IsRecordedAsync(DbConnection connection, DbTransaction transaction, int version, CancellationToken cancellationToken) =>
+        await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            $"SELECT COUNT(*) FROM {Migrations.VersionTable} WHERE version = @version",
+            new { version }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false) > 0;
+
+    private async Task<bool> ColumnExistsAsync(DbConnection connection, DbTransaction transaction, string table, string column, CancellationToken cancellationToken) =>
+        await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            Dialect.ColumnExistsSql, new { table, column }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false) > 0;
 
     public async Task<bool> PingAsync(CancellationToken cancellationToken)
     {

@@ -15,7 +15,8 @@ internal enum ColumnType
     Identity,
 }
 
-internal sealed record ColumnSpec(string Name, ColumnType Type, bool Nullable = false);
+/// <param name="Default">SQL literal for DEFAULT; required when a NOT NULL column is added to an existing table.</param>
+internal sealed record ColumnSpec(string Name, ColumnType Type, bool Nullable = false, string? Default = null);
 
 internal sealed record IndexSpec(string Name, params string[] Columns);
 

@@ -35,6 +35,10 @@ internal sealed class MySqlDialect(string connectionString, string name) : SqlDi
         _ => throw new ArgumentOutOfRangeException(nameof(type)),
     };
 
+    /// <summary>MySQL has no ADD COLUMN IF NOT EXISTS (MariaDB has): the migrator asks information_schema first.</summary>
+    public override string ColumnExistsSql =>
+        "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = @table AND column_name = @column";
+
     /// <summary>MySQL has no CREATE INDEX IF NOT EXISTS: indexes are declared inside CREATE TABLE IF NOT EXISTS.
     /// Binary collation keeps keys case-sensitive, as on SQLite and PostgreSQL.</summary>
     public override IEnumerable<string> CreateTable(TableSpec table)

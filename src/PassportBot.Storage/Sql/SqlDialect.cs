@@ -54,9 +54,28 @@ internal abstract class SqlDialect(string connectionString)
         }
     }
 
+    /// <summary>The ALTER TABLE adding a column. Not idempotent on every provider: the migrator runs it only
+    /// when <see cref="ColumnExistsSql"/> says the column is missing.</summary>
+    public virtual string AddColumn(string table, ColumnSpec column)
+    {
+        if (!column.Nullable && column.Default is null)
+        {
+            throw new ArgumentException($"Column {table}.{column.Name} is added to existing rows: it needs a default or must be nullable.", nameof(column));
+        }
+        return $"ALTER TABLE {table} ADD COLUMN {ColumnDefinition(column)}";
+    }
+
+    /// <summary>A query counting the column (0 or 1), with parameters @table and @column.</summary>
+    public virtual string ColumnExistsSql =>
+        "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = @table AND column_name = @column";
+
+    protected string ColumnDefinition(ColumnSpec c) =>
+        $"{Quote(c.Name)} {TypeName(c.Type)}{(c.Nullable || c.Type == ColumnType.Identity ? "" : " NOT NULL")}" +
+        (c.Default is null ? "" : $" DEFAULT {c.Default}");
+
     protected string ColumnsAndKey(TableSpec table)
     {
-        var parts = table.Columns.Select(c => $"{Quote(c.Name)} {TypeName(c.Type)}{(c.Nullable || c.Type == ColumnType.Identity ? "" : " NOT NULL")}").ToList();
+        var parts = table.Columns.Select(ColumnDefinition).ToList();
         if (table.PrimaryKey.Count > 0) parts.Add($"PRIMARY KEY ({string.Join(", ", table.PrimaryKey.Select(Quote))})");
         return string.Join(", ", parts);
     }

@@ -55,6 +55,8 @@ internal sealed class SqliteDialect : SqlDialect
     public override Task<IAsyncDisposable> AcquireMigrationLockAsync(DbConnection connection, CancellationToken cancellationToken) =>
         Task.FromResult<IAsyncDisposable>(NoLock.Instance);
 
+    public override string ColumnExistsSql => "SELECT COUNT(*) FROM pragma_table_info(@table) WHERE name = @column";
+
     public override string TypeName(ColumnType type) => type switch
     {
         ColumnType.BigInt or ColumnType.Int => "INTEGER",

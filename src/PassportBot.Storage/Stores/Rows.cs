@@ -1,4 +1,5 @@
 using PassportBot.Domain;
+using PassportBot.Domain.Filters;
 using PassportBot.Storage.Sql;
 
 namespace PassportBot.Storage.Stores;
@@ -52,4 +53,52 @@ internal sealed class OfficeRow
         Latitude = Latitude,
         Longitude = Longitude,
     };
+}
+
+internal sealed class SubscriberRow
+{
+    public const string UserColumns =
+        "u.chat_id AS ChatId, u.language AS Language, u.filter_before AS FilterBefore, u.filter_within_days AS FilterWithinDays, " +
+        "u.filter_min_places AS FilterMinPlaces, u.filter_days AS FilterDays, u.quiet_from AS QuietFrom, u.quiet_to AS QuietTo, " +
+        "u.notify_gone AS NotifyGone";
+
+    public const string Columns = UserColumns + ", s.office_codes AS OfficeCodes";
+
+    public long ChatId { get; set; }
+    public string Language { get; set; } = "";
+    public string? FilterBefore { get; set; }
+    public long? FilterWithinDays { get; set; }
+    public long? FilterMinPlaces { get; set; }
+    public long? FilterDays { get; set; }
+    public long? QuietFrom { get; set; }
+    public long? QuietTo { get; set; }
+    public long NotifyGone { get; set; }
+    public string? OfficeCodes { get; set; }
+    public long Active { get; set; }
+    public long CreatedAt { get; set; }
+
+    public FilteredSubscriber ToSubscriber() => new(ChatId, DbValues.ParseLanguage(Language), ToFilter());
+
+    /// <summary>Values the domain would refuse (edited by hand, say) read as "no restriction", never as an error:
+    /// a subscriber keeps getting messages rather than breaking the fan-out.</summary>
+    public SubscriberFilter ToFilter() => new()
+    {
+        Before = FilterBefore is { } b && DateOnly.TryParseExact(b, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var d) ? d : null,
+        WithinDays = FilterWithinDays is > 0 and <= int.MaxValue ? (int)FilterWithinDays : null,
+        MinPlaces = FilterMinPlaces is > 0 and <= int.MaxValue ? (int)FilterMinPlaces : null,
+        Days = FilterDays is { } mask ? Weekdays.FromMask((int)(mask & Weekdays.AllMask)) : null,
+        Quiet = QuietFrom is >= 0 and <= 23 && QuietTo is >= 0 and <= 23 && QuietFrom != QuietTo ? new QuietHours((int)QuietFrom, (int)QuietTo) : null,
+        NotifyGone = NotifyGone != 0,
+        OfficeCodes = OfficeCodeList.FromDb(OfficeCodes),
+    };
+}
+
+/// <summary>Office restrictions are stored as "TOPC01,TOPQ60": sorted, upper case, comma-separated; null = all.</summary>
+internal static class OfficeCodeList
+{
+    public static string? ToDb(IReadOnlySet<string>? codes) =>
+        codes is { Count: > 0 } ? string.Join(',', codes.Order(StringComparer.Ordinal)) : null;
+
+    public static IReadOnlySet<string>? FromDb(string? value) =>
+        string.IsNullOrWhiteSpace(value) ? null : SubscriberFilter.None.WithOffices(value.Split(',')).OfficeCodes;
 }

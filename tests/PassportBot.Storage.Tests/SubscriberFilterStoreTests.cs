@@ -1,0 +1,159 @@
+using Microsoft.Extensions.Time.Testing;
+using PassportBot.Domain;
+using PassportBot.Domain.Filters;
+using PassportBot.Testing.Storage;
+
+namespace PassportBot.Storage.Tests;
+
+/// <summary>Filters per user, office restrictions per subscription, and erasure, on each provider.</summary>
+public abstract class SubscriberFilterStoreTests : IAsyncLifetime
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+    private readonly List<IAsyncDisposable> _cleanup = [];
+
+    protected abstract string Provider { get; }
+
+    private FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 3, 10, 8, 0, 0, TimeSpan.Zero));
+
+    private StorageHarness Store { get; set; } = null!;
+
+    private ISubscriptionStore Subs => Store.Subscriptions;
+
+    public async Task InitializeAsync()
+    {
+        var (connectionString, drop) = await TestDatabases.CreateAsync(Provider);
+        _cleanup.Add(drop);
+        Store = new StorageHarness(Provider, connectionString, Clock);
+        _cleanup.Add(Store);
+        await Store.Migrator.MigrateAsync(None);
+    }
+
+    public async Task DisposeAsync()
+    {
+        for (var i = _cleanup.Count - 1; i >= 0; i--) await _cleanup[i].DisposeAsync();
+    }
+
+    private static SubscriberFilter Everything => new()
+    {
+        Before = new DateOnly(2027, 3, 31),
+        WithinDays = 30,
+        MinPlaces = 2,
+        Days = new HashSet<DayOfWeek> { DayOfWeek.Monday, DayOfWeek.Friday },
+        Quiet = new QuietHours(23, 7),
+        NotifyGone = true,
+    };
+
+    [Fact]
+    public async Task User_filters_round_trip_and_apply_to_every_province()
+    {
+        await Subs.SubscribeAsync(1, "TO", Language.English, None);
+        await Subs.SubscribeAsync(1, "MI", null, None);
+        await Subs.SubscribeAsync(2, "TO", null, None);
+
+        await Subs.SetUserFilterAsync(1, Everything, None);
+
+        Assert.Equal(Everything, await Subs.GetUserFilterAsync(1, None));
+        Assert.Equal(SubscriberFilter.None, await Subs.GetUserFilterAsync(2, None));
+        Assert.Equal(SubscriberFilter.None, await Subs.GetUserFilterAsync(999, None));
+        var turin = await Subs.ListSubscribersAsync("TO", None);
+        Assert.Equal([new FilteredSubscriber(1, Language.English, Everything), new FilteredSubscriber(2, Language.Italian, SubscriberFilter.None)], turin);
+        Assert.Equal(Everything, (await Subs.ListSubscribersAsync("MI", None)).Single().Filter);
+
+        await Subs.SetUserFilterAsync(1, SubscriberFilter.None, None);
+        Assert.Equal(SubscriberFilter.None, await Subs.GetUserFilterAsync(1, None));
+        Assert.Equal(Language.English, await Subs.GetLanguageAsync(1, None));
+    }
+
+    [Fact]
+    public async Task Setting_filters_of_an_unknown_chat_creates_it_without_subscriptions()
+    {
+        await Subs.SetUserFilterAsync(5, SubscriberFilter.None with { MinPlaces = 3 }, None);
+        Assert.Equal(3, (await Subs.GetUserFilterAsync(5, None)).MinPlaces);
+        Assert.Equal(Language.Italian, await Subs.GetLanguageAsync(5, None));
+        Assert.Empty(await Subs.GetProvincesAsync(5, None));
+    }
+
+    [Fact]
+    public async Task Office_restriction_is_per_province_and_combines_with_user_filters()
+    {
+        await Subs.SubscribeAsync(1, "TO", null, None);
+        await Subs.SubscribeAsync(1, "MI", null, None);
+        await Subs.SetUserFilterAsync(1, SubscriberFilter.None with { MinPlaces = 2 }, None);
+
+        Assert.True(await Subs.SetOfficesAsync(1, "TO", ["topq60", "TOPC01", "TOPQ60"], None));
+        Assert.False(await Subs.SetOfficesAsync(1, "RM", ["RMPQ01"], None));
+        Assert.False(await Subs.SetOfficesAsync(2, "TO", ["TOPQ60"], None));
+
+        var turin = (await Subs.ListSubscribersAsync("TO", None)).Single().Filter;
+        Assert.Equal(new SubscriberFilter { MinPlaces = 2 }.WithOffices(["TOPC01", "TOPQ60"]), turin);
+        Assert.Null((await Subs.ListSubscribersAsync("MI", None)).Single().Filter.OfficeCodes);
+        Assert.Equal(turin, (await Subs.GetSubscriberAsync(1, "TO", None))?.Filter);
+        Assert.Null(await Subs.GetSubscriberAsync(1, "RM", None));
+
+        var subscriptions = await Subs.GetSubscriptionsAsync(1, None);
+        Assert.Equal(["MI", "TO"], subscriptions.Select(s => s.Province));
+        Assert.Null(subscriptions[0].OfficeCodes);
+        Assert.True(subscriptions[1].OfficeCodes!.SetEquals(["TOPQ60", "TOPC01"]));
+
+        Assert.True(await Subs.SetOfficesAsync(1, "TO", null, None));
+        Assert.Null((await Subs.ListSubscribersAsync("TO", None)).Single().Filter.OfficeCodes);
+        Assert.True(await Subs.SetOfficesAsync(1, "TO", [], None));
+        Assert.Null((await Subs.ListSubscribersAsync("TO", None)).Single().Filter.OfficeCodes);
+    }
+
+    [Fact]
+    public async Task Inactive_chats_are_not_listed_and_keep_their_filters_when_they_come_back()
+    {
+        await Subs.SubscribeAsync(1, "TO", null, None);
+        await Subs.SetUserFilterAsync(1, Everything, None);
+        await Subs.DeactivateChatAsync(1, "blocked", None);
+        Assert.Empty(await Subs.ListSubscribersAsync("TO", None));
+
+        await Subs.SubscribeAsync(1, "TO", null, None);
+        Assert.Equal(Everything, (await Subs.ListSubscribersAsync("TO", None)).Single().Filter);
+    }
+
+    [Fact]
+    public async Task Stored_user_shows_everything_and_erase_removes_all_of_it()
+    {
+        var joined = Clock.GetUtcNow();
+        await Subs.SubscribeAsync(1, "TO", Language.English, None);
+        Clock.Advance(TimeSpan.FromDays(2));
+        await Subs.SubscribeAsync(1, "MI", null, None);
+        await Subs.SetOfficesAsync(1, "TO", ["TOPQ60"], None);
+        await Subs.SetUserFilterAsync(1, Everything, None);
+        await Subs.SubscribeAsync(2, "TO", null, None);
+
+        var stored = await Subs.GetStoredUserAsync(1, None);
+        Assert.NotNull(stored);
+        Assert.Equal((1L, Language.English, true, joined), (stored.ChatId, stored.Language, stored.Active, stored.JoinedAt));
+        Assert.Equal(Everything, stored.Filter);
+        Assert.Equal(["MI", "TO"], stored.Subscriptions.Select(s => s.Province));
+        Assert.Equal(joined.AddDays(2), stored.Subscriptions[0].Since);
+        Assert.Null(await Subs.GetStoredUserAsync(3, None));
+
+        Assert.True(await Subs.EraseUserAsync(1, None));
+        Assert.False(await Subs.EraseUserAsync(1, None));
+
+        Assert.Null(await Subs.GetStoredUserAsync(1, None));
+        Assert.Null(await Subs.GetLanguageAsync(1, None));
+        Assert.Empty(await Subs.GetProvincesAsync(1, None));
+        Assert.Equal([2L], (await Subs.ListSubscribersAsync("TO", None)).Select(s => s.ChatId));
+        Assert.NotNull(await Subs.GetStoredUserAsync(2, None));
+    }
+}
+
+public sealed class SqliteSubscriberFilterStoreTests : SubscriberFilterStoreTests
+{
+    protected override string Provider => "sqlite";
+}
+
+public sealed class MariaDbSubscriberFilterStoreTests : SubscriberFilterStoreTests
+{
+    protected override string Provider => "mariadb";
+}
+
+public sealed class PostgresSubscriberFilterStoreTests : SubscriberFilterStoreTests
+{
+    protected override string Provider => "postgres";
+}
