@@ -66,6 +66,10 @@ public sealed class AgendaOptions
     public string? Cookie { get; set; }
     public string? CsrfToken { get; set; }
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan DefaultExpiredRetryInterval = TimeSpan.FromMinutes(5);
+    /// <summary>Credentials marked expired are tried again this often: the site may have refused them because of
+    /// something passing (a maintenance or firewall page), and then they work again without anyone pasting new ones.</summary>
+    public TimeSpan ExpiredRetryInterval { get; set; } = DefaultExpiredRetryInterval;
     /// <summary>Months read per office, from the month of its first free date.</summary>
     public int MonthsAhead { get; set; } = 2;
     /// <summary>Requests to the site at once (politeness).</summary>

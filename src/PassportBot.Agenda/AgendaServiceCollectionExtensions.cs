@@ -40,7 +40,8 @@ public static class AgendaServiceCollectionExtensions
                 AllowAutoRedirect = false,
                 // The Cookie header is the user's copied string, sent verbatim.
                 UseCookies = false,
-                AutomaticDecompression = DecompressionMethods.All,
+                // BoundedBody decompresses, with caps on the bytes received and produced (a gzip bomb stays harmless).
+                AutomaticDecompression = DecompressionMethods.None,
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             })
             // Handlers already recycle connections (PooledConnectionLifetime); this lets singletons hold the client.

@@ -41,6 +41,15 @@ public interface IAgendaSession
     /// credential set, so the caller alerts the admin once, not once per poll.</summary>
     bool ReportExpired(AgendaCredentials credentials, string reason);
 
+    /// <summary>True while credentials marked expired are being tried again (every
+    /// <see cref="AgendaOptions.ExpiredRetryInterval"/>): <see cref="State"/> is Valid for that attempt, but nothing
+    /// is known to work until <see cref="ReportWorking"/> says so.</summary>
+    bool Retrying { get; }
+
+    /// <summary>A request with <paramref name="credentials"/> succeeded. Returns true only when these credentials had
+    /// been marked expired and are now known to work again, so the caller tells the admins once.</summary>
+    bool ReportWorking(AgendaCredentials credentials);
+
     /// <summary>The client obtained a fresh CSRF token from the site's _csrf meta tag for the same cookie.</summary>
     void ReplaceCsrfToken(AgendaCredentials credentials, string csrfToken);
 }

@@ -107,6 +107,12 @@ public sealed partial class Watcher(
         status.Update(s => s with { Credentials = state });
         if (state == CredentialState.Valid)
         {
+            // Refused credentials tried again: said to be back only once a scan works with them.
+            if (paused && session.Retrying)
+            {
+                paused = false;
+                return true;
+            }
             if (paused || missingReported)
             {
                 paused = missingReported = false;
@@ -138,6 +144,11 @@ public sealed partial class Watcher(
             {
                 var scan = await scanner.ScanAsync(province, ct).ConfigureAwait(false);
                 var events = tracker.Apply(scan, time.GetUtcNow());
+                if (session.ReportWorking(credentials))
+                {
+                    LogResumed();
+                    await PublishAsync([new SessionResumed(time.GetUtcNow())], ct).ConfigureAwait(false);
+                }
                 status.Update(s => s with
                 {
                     LastSuccessAt = scan.PolledAt,

@@ -33,6 +33,10 @@ public sealed partial class PollerService(
     internal const string ResumedAlert =
         "✅ PassportBot: new agenda credentials work, polling resumed.\n✅ PassportBot: nuove credenziali valide, il controllo è ripreso.";
 
+    internal const string WorksAgainAlert =
+        "✅ PassportBot: the agenda session refused earlier works again (the refusal was passing), polling resumed.\n" +
+        "✅ PassportBot: la sessione dell'agenda rifiutata prima funziona di nuovo, il controllo è ripreso.";
+
     private readonly string _replica = Environment.MachineName + "-" + Guid.NewGuid().ToString("N")[..8];
     private readonly ConcurrentDictionary<string, Task> _inFlight = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _concurrency = new(workerOptions.Value.PollConcurrency);
@@ -71,7 +75,8 @@ public sealed partial class PollerService(
         status.Update(s => s with { Credentials = state, LastCycleAt = time.GetUtcNow() });
         if (state != CredentialState.Valid) return;
 
-        if (_sawExpiry && session.Current is { } fresh)
+        // Credentials tried again after an expiry are announced once a poll proves them (below), not now.
+        if (_sawExpiry && !session.Retrying && session.Current is { } fresh)
         {
             _sawExpiry = false;
             await alerts.SendOnceAsync("resumed:" + fresh.Fingerprint, ResumedAlert, ct).ConfigureAwait(false);
@@ -112,6 +117,11 @@ public sealed partial class PollerService(
                 var pollId = Guid.CreateVersion7().ToString("N")[..16];
                 var updates = PollUpdates.From(scan, time.GetUtcNow(), agendaOptions.Value.ScheduledLookAhead, pollId);
                 await bus.PublishManyAsync(Queues.NewAvailabilities, updates, ct).ConfigureAwait(false);
+                if (session.ReportWorking(credentials))
+                {
+                    _sawExpiry = false;
+                    await alerts.SendOnceAsync("works-again:" + credentials.Fingerprint + ":" + time.GetUtcNow().ToUnixTimeSeconds(), WorksAgainAlert, ct).ConfigureAwait(false);
+                }
                 status.Update(s => s with
                 {
                     LastSuccessAt = time.GetUtcNow(),

@@ -98,7 +98,7 @@ public sealed class AgendaSessionTests
     {
         var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-26T08:00:00Z"));
         var good = new CredentialsSnapshot(new AgendaCredentials("JSESSIONID=A", "token-a"), time.GetUtcNow(), "test");
-        var session = new AgendaSession([new ThrowingSource(), new FixedSource(good)], time, NullLogger<AgendaSession>.Instance);
+        var session = new AgendaSession([new ThrowingSource(), new FixedSource(good)], Options.Create(new AgendaOptions()), time, NullLogger<AgendaSession>.Instance);
         Assert.Equal(CredentialState.Valid, await session.RefreshAsync(CancellationToken.None));
         Assert.Equal(good.Credentials, session.Current);
     }

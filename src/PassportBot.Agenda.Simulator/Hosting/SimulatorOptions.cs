@@ -20,6 +20,8 @@ public sealed class SimulatorOptions
     public List<string> PopulateProvinces { get; set; } = ["RM", "MI", "NA", "TO", "FI", "BO", "PA", "BA"];
     public int PopulateDays { get; set; } = 30;
     public PlacesSemantics PlacesSemantics { get; set; } = PlacesSemantics.TotalIsFree;
+    /// <summary>Every JSON call gets this answer (measuring how a client survives a hostile site); None by default.</summary>
+    public HostileAnswer HostileAnswer { get; set; } = HostileAnswer.None;
 }
 
 public sealed class SimulatorOptionsValidator : IValidateOptions<SimulatorOptions>
@@ -31,6 +33,7 @@ public sealed class SimulatorOptionsValidator : IValidateOptions<SimulatorOption
         if (!IPAddress.TryParse(o.Host, out _)) errors.Add($"Simulator:Host must be an IP address (got '{o.Host}').");
         if (!(o.Speed > 0)) errors.Add($"Simulator:Speed must be positive (got {o.Speed}).");
         if (o.TickInterval < TimeSpan.FromMilliseconds(50)) errors.Add($"Simulator:TickInterval must be at least 50 ms (got {o.TickInterval}).");
+        if (!Enum.IsDefined(o.HostileAnswer)) errors.Add($"Simulator:HostileAnswer must be one of {string.Join(", ", Enum.GetNames<HostileAnswer>())} (got {o.HostileAnswer}).");
         if (o.PopulateDays < 1) errors.Add($"Simulator:PopulateDays must be at least 1 (got {o.PopulateDays}).");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

@@ -29,6 +29,7 @@ public static class SimulatorServiceCollectionExtensions
                 PlacesSemantics = o.PlacesSemantics,
             });
             simulator.World.Populate(o.PopulateProvinces, o.PopulateDays);
+            if (o.HostileAnswer != Server.HostileAnswer.None) simulator.Faults.Serve(o.HostileAnswer, int.MaxValue);
             return simulator;
         });
         services.AddHostedService<AgendaSimulatorHostedService>();

@@ -92,6 +92,8 @@ internal sealed class AgendaRequestHandler(
                 return Reply.Html(200, LoginPageHtml());
             case SimulatedFaultKind.LoginRedirect:
                 return Reply.Redirect(LoginPath + "?sessionExpired=true");
+            case SimulatedFaultKind.Hostile:
+                return Reply.Streamed(fault.Status, (response, ct) => HostileAnswers.WriteAsync(fault.Hostile, response, ct));
         }
 
         if (!credentials.AcceptsCookie(request.Headers.Cookie) || !credentials.AcceptsCsrf(request.Headers["X-CSRF-TOKEN"]))
@@ -265,6 +267,11 @@ internal sealed class AgendaRequestHandler(
 
     private sealed record Reply(int Status, string ContentType, string Body, string? Location)
     {
+        private Func<HttpResponse, CancellationToken, Task>? writer;
+
+        public static Reply Streamed(int status, Func<HttpResponse, CancellationToken, Task> write) =>
+            new(status, "", "", null) { writer = write };
+
         public static Reply Json<T>(int status, T value) =>
             new(status, "application/json;charset=UTF-8", JsonSerializer.Serialize(value, WireJson), null);
 
@@ -274,6 +281,11 @@ internal sealed class AgendaRequestHandler(
 
         public async Task WriteAsync(HttpResponse response, CancellationToken cancellationToken)
         {
+            if (writer is not null)
+            {
+                await writer(response, cancellationToken);
+                return;
+            }
             response.StatusCode = Status;
             response.ContentType = ContentType;
             if (Location is not null) response.Headers.Location = Location;

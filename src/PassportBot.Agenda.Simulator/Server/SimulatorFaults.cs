@@ -11,6 +11,8 @@ public sealed class SimulatorFaults
     private int malformed;
     private int failures;
     private int failureStatus = 503;
+    private int hostileCalls;
+    private HostileAnswer hostile;
     private int slowCalls;
     private TimeSpan delay;
     private readonly Dictionary<int, int> failingOffices = [];
@@ -34,6 +36,13 @@ public sealed class SimulatorFaults
         lock (gate) { failures = calls; failureStatus = status; }
     }
 
+    /// <summary>The next <paramref name="calls"/> JSON calls get <paramref name="answer"/> (a hostile or broken
+    /// site: a gzip bomb, a huge JSON body, a maintenance or firewall page).</summary>
+    public void Serve(HostileAnswer answer, int calls = 1)
+    {
+        lock (gate) { hostile = answer; hostileCalls = answer == HostileAnswer.None ? 0 : calls; }
+    }
+
     /// <summary>The next <paramref name="calls"/> requests wait <paramref name="delay"/> (wall-clock) before answering.</summary>
     public void SlowDown(TimeSpan delay, int calls = int.MaxValue)
     {
@@ -50,7 +59,8 @@ public sealed class SimulatorFaults
         lock (gate)
         {
             expireAfter = -1;
-            loginPages = loginRedirects = malformed = failures = slowCalls = 0;
+            loginPages = loginRedirects = malformed = failures = slowCalls = hostileCalls = 0;
+            hostile = HostileAnswer.None;
             delay = TimeSpan.Zero;
             failingOffices.Clear();
         }
@@ -70,6 +80,7 @@ public sealed class SimulatorFaults
             if (expireAfter > 0) expireAfter--;
             if (Take(ref failures)) return new SimulatedFault(SimulatedFaultKind.Status, failureStatus);
             if (Take(ref malformed)) return new SimulatedFault(SimulatedFaultKind.MalformedJson, 200);
+            if (Take(ref hostileCalls)) return new SimulatedFault(SimulatedFaultKind.Hostile, hostile == HostileAnswer.FirewallPage ? 403 : 200, hostile);
             if (Take(ref loginPages)) return new SimulatedFault(SimulatedFaultKind.LoginPage, 200);
             if (Take(ref loginRedirects)) return new SimulatedFault(SimulatedFaultKind.LoginRedirect, 302);
             if (officeId is { } id && failingOffices.TryGetValue(id, out var status)) return new SimulatedFault(SimulatedFaultKind.Status, status);
@@ -85,9 +96,23 @@ public sealed class SimulatorFaults
     }
 }
 
-internal enum SimulatedFaultKind { None, EndSession, Status, MalformedJson, LoginPage, LoginRedirect }
+internal enum SimulatedFaultKind { None, EndSession, Status, MalformedJson, LoginPage, LoginRedirect, Hostile }
 
-internal readonly record struct SimulatedFault(SimulatedFaultKind Kind, int Status)
+/// <summary>Answers of a hostile or broken site, for <see cref="SimulatorFaults.Serve"/> and <c>Simulator:HostileAnswer</c>.</summary>
+public enum HostileAnswer
+{
+    None,
+    /// <summary>A small gzip body (about 256 KB) that inflates to 256 MB of JSON.</summary>
+    GzipBomb,
+    /// <summary>A valid JSON body of 64 MB, streamed.</summary>
+    HugeJson,
+    /// <summary>HTML, 200: a maintenance page that carries the app's <c>_csrf</c> meta tag but no login form.</summary>
+    MaintenancePage,
+    /// <summary>HTML, 403: a web application firewall's block page.</summary>
+    FirewallPage,
+}
+
+internal readonly record struct SimulatedFault(SimulatedFaultKind Kind, int Status, HostileAnswer Hostile = HostileAnswer.None)
 {
     public static SimulatedFault None => new(SimulatedFaultKind.None, 0);
     public static SimulatedFault EndSession => new(SimulatedFaultKind.EndSession, 403);

@@ -1,12 +1,15 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace PassportBot.Agenda.Credentials;
 
 /// <summary>The operator's session, shared by every caller of the agenda site (register as a singleton).
 /// Uses the most recently updated snapshot among all registered sources; remembers which credential sets the
-/// site rejected so each is reported once, and so the same rejected set is not picked up again.</summary>
+/// site rejected so each is reported once, and so the same rejected set is not picked up again at once: it is
+/// tried again every <see cref="AgendaOptions.ExpiredRetryInterval"/>, since a refusal can be passing.</summary>
 public sealed class AgendaSession(
     IEnumerable<IAgendaCredentialSource> sources,
+    IOptions<AgendaOptions> options,
     TimeProvider time,
     ILogger<AgendaSession> logger) : IAgendaSession
 {
@@ -17,12 +20,16 @@ public sealed class AgendaSession(
     private AgendaCredentials? current;
     private CredentialState state = CredentialState.Missing;
     private DateTimeOffset? expiredAt;
+    private DateTimeOffset? retryAt;
+    private bool retrying;
 
     public CredentialState State { get { lock (gate) return state; } }
 
     public AgendaCredentials? Current { get { lock (gate) return state == CredentialState.Valid ? current : null; } }
 
     public DateTimeOffset? ExpiredAt { get { lock (gate) return expiredAt; } }
+
+    public bool Retrying { get { lock (gate) return retrying; } }
 
     public async Task<CredentialState> RefreshAsync(CancellationToken cancellationToken)
     {
@@ -35,8 +42,38 @@ public sealed class AgendaSession(
         lock (gate)
         {
             Apply(newest);
+            RetryIfDue();
             return state;
         }
+    }
+
+    public bool ReportWorking(AgendaCredentials credentials)
+    {
+        ArgumentNullException.ThrowIfNull(credentials);
+        lock (gate)
+        {
+            if (!retrying || current is null || current.Cookie != credentials.Cookie) return false;
+            retrying = false;
+            expiredAt = retryAt = null;
+            // Working again: a later real expiry of the same credentials deserves its own alert.
+            rejected.Remove(credentials.Fingerprint);
+            rejected.Remove(current.Fingerprint);
+            if (selected is not null) rejected.Remove(selected.Credentials.Fingerprint);
+            logger.LogInformation("Agenda session {Fingerprint} works again after being refused; polling resumes.", credentials.Fingerprint);
+            return true;
+        }
+    }
+
+    /// <summary>Expired credentials get another chance once per interval (the caller holds the lock).</summary>
+    private void RetryIfDue()
+    {
+        if (state != CredentialState.Expired || selected is null || retryAt is not { } due || time.GetUtcNow() < due) return;
+        retrying = true;
+        state = CredentialState.Valid;
+        current = selected.Credentials;
+        retryAt = null;
+        logger.LogInformation("Trying agenda credentials {Fingerprint} again, refused {Ago} ago.",
+            current.Fingerprint, expiredAt is { } at ? (time.GetUtcNow() - at).ToString(@"hh\:mm\:ss", System.Globalization.CultureInfo.InvariantCulture) : "?");
     }
 
     public bool ReportExpired(AgendaCredentials credentials, string reason)
@@ -53,9 +90,13 @@ public sealed class AgendaSession(
                 if (state == CredentialState.Valid)
                 {
                     state = CredentialState.Expired;
-                    expiredAt = time.GetUtcNow();
+                    var now = time.GetUtcNow();
+                    if (!retrying) expiredAt = now;
+                    retryAt = now + options.Value.ExpiredRetryInterval;
                     current = null;
-                    logger.LogWarning("Agenda session {Fingerprint} expired: {Reason}", credentials.Fingerprint, reason);
+                    if (retrying) logger.LogInformation("Agenda session {Fingerprint} is still refused: {Reason}", credentials.Fingerprint, reason);
+                    else logger.LogWarning("Agenda session {Fingerprint} expired: {Reason}", credentials.Fingerprint, reason);
+                    retrying = false;
                 }
             }
             return first;
@@ -84,6 +125,8 @@ public sealed class AgendaSession(
             selected = null;
             current = null;
             state = CredentialState.Missing;
+            retrying = false;
+            retryAt = null;
             return;
         }
 
@@ -98,7 +141,9 @@ public sealed class AgendaSession(
                     newest.Credentials.Fingerprint, newest.Source);
             current = null;
             state = CredentialState.Expired;
+            retrying = false;
             expiredAt ??= time.GetUtcNow();
+            retryAt ??= time.GetUtcNow() + options.Value.ExpiredRetryInterval;
             return;
         }
 
@@ -106,7 +151,8 @@ public sealed class AgendaSession(
             newest.Credentials.Fingerprint, newest.Source, state);
         current = newest.Credentials;
         state = CredentialState.Valid;
-        expiredAt = null;
+        expiredAt = retryAt = null;
+        retrying = false;
     }
 
     private async Task<CredentialsSnapshot?> ReadAsync(IAgendaCredentialSource source, CancellationToken cancellationToken)

@@ -89,7 +89,9 @@ public sealed class AgendaClient(
         }
     }
 
-    /// <summary>One attempt. A 403 gets one chance: refresh the CSRF token from the site's meta tag and resend.</summary>
+    /// <summary>One attempt. A 403 gets one chance: refresh the CSRF token from the site's meta tag and resend.
+    /// The session is declared over only on the site's own word: the app page redirecting to the login, or
+    /// the same token refused again; an app page that cannot be read leaves the question open (transient).</summary>
     private async Task<T> AttemptAsync<T>(string path, object? body, CancellationToken cancellationToken) where T : class
     {
         var credentials = await CurrentCredentialsAsync(cancellationToken).ConfigureAwait(false);
@@ -99,9 +101,17 @@ public sealed class AgendaClient(
         }
         catch (AgendaForbiddenException forbidden)
         {
-            var token = await TryFetchCsrfTokenAsync(credentials, cancellationToken).ConfigureAwait(false);
-            if (token is null || token == credentials.CsrfToken)
-                throw new AgendaSessionExpiredException($"The agenda site refused {path} ({forbidden.Message}): the session has expired.");
+            var page = await TryFetchCsrfTokenAsync(credentials, cancellationToken).ConfigureAwait(false);
+            switch (page.Outcome)
+            {
+                case CsrfPageOutcome.Login:
+                    throw new AgendaSessionExpiredException($"The agenda site refused {path} ({forbidden.Message}) and sends its app page to the login: the session has expired.");
+                case CsrfPageOutcome.Unreadable:
+                    throw new AgendaTransientException($"The agenda site refused {path} ({forbidden.Message}) and its app page could not be read ({page.Detail}).");
+            }
+            var token = page.Token!;
+            if (token == credentials.CsrfToken)
+                throw new AgendaSessionExpiredException($"The agenda site refused {path} ({forbidden.Message}) with the token its own app page gives: the session has expired.");
 
             session.ReplaceCsrfToken(credentials, token);
             logger.LogInformation("Refreshed the CSRF token from the agenda site (session {Fingerprint}).", credentials.Fingerprint);
@@ -134,6 +144,8 @@ public sealed class AgendaClient(
         request.Headers.Accept.Clear();
         foreach (var accept in AcceptJson) request.Headers.Accept.Add(accept);
         request.Headers.TryAddWithoutValidation("X-CSRF-TOKEN", credentials.CsrfToken);
+        // Decompressed here, not by the handler, so the size of what arrives and of what it inflates to are both capped.
+        request.Headers.AcceptEncoding.ParseAdd("gzip, deflate, br");
         request.Content = body is null
             ? new ByteArrayContent([]) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } }
             : JsonContent.Create(body, body.GetType(), new MediaTypeHeaderValue("application/json"), AgendaJson.Options);
@@ -142,16 +154,25 @@ public sealed class AgendaClient(
         return await AgendaResponseReader.ReadAsync<T>(response, path, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<string?> TryFetchCsrfTokenAsync(AgendaCredentials credentials, CancellationToken cancellationToken)
+    private async Task<CsrfPage> TryFetchCsrfTokenAsync(AgendaCredentials credentials, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(baseUri, AgendaEndpoints.CsrfPage));
         AddBrowserHeaders(request, credentials);
         request.Headers.Accept.ParseAdd("text/html,application/xhtml+xml");
         using var response = await SendRawAsync(request, AgendaEndpoints.CsrfPage, cancellationToken).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode) return null;
-        var html = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-        return AgendaResponseReader.FindCsrfMeta(html);
+        if (AgendaResponseReader.IsLoginRedirect(response)) return new CsrfPage(CsrfPageOutcome.Login, null, "redirected to the login");
+        if (!response.IsSuccessStatusCode) return new CsrfPage(CsrfPageOutcome.Unreadable, null, $"HTTP {(int)response.StatusCode}");
+        var html = System.Text.Encoding.UTF8.GetString(
+            await BoundedBody.ReadAsync(response.Content, AgendaEndpoints.CsrfPage, cancellationToken).ConfigureAwait(false));
+        if (AgendaResponseReader.HasLoginForm(html)) return new CsrfPage(CsrfPageOutcome.Login, null, "login form");
+        return AgendaResponseReader.FindCsrfMeta(html) is { } token
+            ? new CsrfPage(CsrfPageOutcome.Token, token, null)
+            : new CsrfPage(CsrfPageOutcome.Unreadable, null, "no _csrf meta tag");
     }
+
+    private enum CsrfPageOutcome { Token, Login, Unreadable }
+
+    private readonly record struct CsrfPage(CsrfPageOutcome Outcome, string? Token, string? Detail);
 
     private void AddBrowserHeaders(HttpRequestMessage request, AgendaCredentials credentials)
     {
@@ -160,11 +181,12 @@ public sealed class AgendaClient(
         request.Headers.TryAddWithoutValidation("Cookie", credentials.Cookie);
     }
 
+    /// <summary>Headers only: the body is read by <see cref="BoundedBody"/>, never buffered whole by the client.</summary>
     private async Task<HttpResponseMessage> SendRawAsync(HttpRequestMessage request, string path, CancellationToken cancellationToken)
     {
         try
         {
-            return await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+            return await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         }
         catch (HttpRequestException ex)
         {
