@@ -1,10 +1,15 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using PassportBot.Domain.Notifications;
 
 namespace PassportBot.Domain;
 
-/// <summary>Turns slots into the texts users receive (Telegram HTML, also readable as plain text).</summary>
+/// <summary>A notification rendered for Telegram: HTML (also readable as plain text) or plain text.</summary>
+public sealed record RenderedText(string Text, bool IsHtml);
+
+/// <summary>Renders notifications as the texts users receive in Telegram (HTML, also readable as plain text),
+/// with the words of <see cref="NotificationTexts"/>.</summary>
 public static class AvailabilityFormatter
 {
     /// <summary>Telegram's limit is 4096 characters; stay below it with room for the tail.</summary>
@@ -14,30 +19,69 @@ public static class AvailabilityFormatter
 
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    /// <summary>The message for new slots of one office. <paramref name="opensAt"/> set = INSERT SCHEDULED.</summary>
-    public static string NewSlots(Office office, IReadOnlyCollection<SlotObservation> slots, Language language, DateTimeOffset? opensAt = null)
+    /// <summary>The Telegram text of any notification.</summary>
+    public static RenderedText Render(Notification notification)
     {
-        var t = Texts.For(language);
-        var ordered = slots.OrderBy(s => s.Key.Date).ThenBy(s => s.Key.Time).ToList();
+        ArgumentNullException.ThrowIfNull(notification);
+        var offices = notification.Offices ?? [];
+        switch (notification.Kind)
+        {
+            case NotificationKind.New or NotificationKind.Scheduled when offices.Count > 0:
+            {
+                var opensAt = notification.Kind == NotificationKind.Scheduled ? notification.BookableAt : null;
+                return new RenderedText(NewSlots(offices[0].Office, offices[0].Slots, notification.Language, opensAt), true);
+            }
+            case NotificationKind.Gone when offices.Count > 0:
+                return new RenderedText(Gone(offices[0].Office, offices[0].Slots, notification.Language), true);
+            case NotificationKind.Summary:
+            {
+                var code = notification.Province ?? "";
+                var province = ProvinceCatalog.ForQuestura(code) ?? new Province(code, code, code, "");
+                return new RenderedText(Summary(province, offices, notification.Language), true);
+            }
+            default:
+                return new RenderedText(notification.Text ?? string.Empty, false);
+        }
+    }
+
+    /// <summary>The message for new slots of one office. <paramref name="opensAt"/> set = INSERT SCHEDULED.</summary>
+    public static string NewSlots(Office office, IReadOnlyCollection<SlotObservation> slots, Language language, DateTimeOffset? opensAt = null) =>
+        NewSlots(office, slots.Select(NotifiedSlot.From).ToList(), language, opensAt);
+
+    public static string NewSlots(Office office, IReadOnlyList<NotifiedSlot> slots, Language language, DateTimeOffset? opensAt = null)
+    {
+        var t = NotificationTexts.For(language);
+        var ordered = Order(slots);
         var sb = new StringBuilder();
         sb.Append("<b>");
         sb.Append(opensAt is { } at
             ? string.Format(Inv, t.BookableAt, RomeTime.ToRome(at).ToString("HH:mm", Inv))
             : t.NewAvailability);
         sb.Append("</b>\n");
-        if (ordered.Count > 0) sb.Append(t.FirstDate).Append(": ").Append(Day(ordered[0].Key.Date)).Append('\n');
+        if (ordered.Count > 0) sb.Append(t.FirstDate).Append(": ").Append(Day(ordered[0].Date)).Append('\n');
         sb.Append(t.Availability).Append(":\n");
-        AppendSlots(sb, ordered, t, reserve: 400);
+        AppendSlots(sb, ordered, t, reserve: 400, t.SlotLine);
         AppendOffice(sb, office, t);
         return sb.ToString();
     }
 
-    /// <summary>The summary sent on subscription: every open slot of the province, grouped by office.</summary>
-    public static string Summary(Province province, IReadOnlyList<(Office Office, IReadOnlyList<SlotObservation> Slots)> open, Language language)
+    /// <summary>"No longer available": slots the recipient was told about that are gone.</summary>
+    public static string Gone(Office office, IReadOnlyList<NotifiedSlot> slots, Language language)
     {
-        var t = Texts.For(language);
+        var t = NotificationTexts.For(language);
         var sb = new StringBuilder();
-        var withSlots = open.Where(o => o.Slots.Count > 0).OrderBy(o => o.Slots.Min(s => s.Key.Date)).ToList();
+        sb.Append("<b>").Append(t.NoLongerAvailable).Append("</b>\n");
+        AppendSlots(sb, Order(slots), t, reserve: 400, t.GoneSlotLine);
+        sb.Append(t.Office).Append(": ").Append(Html(office.DisplayName));
+        return sb.ToString();
+    }
+
+    /// <summary>The summary sent on subscription: every open slot of the province, grouped by office.</summary>
+    public static string Summary(Province province, IReadOnlyList<OfficeSlots> open, Language language)
+    {
+        var t = NotificationTexts.For(language);
+        var sb = new StringBuilder();
+        var withSlots = open.Where(o => o.Slots.Count > 0).OrderBy(o => o.Slots.Min(s => s.Date)).ToList();
         if (withSlots.Count == 0)
         {
             sb.Append(string.Format(Inv, t.SummaryNone, Html(province.Name), province.Code));
@@ -50,7 +94,7 @@ public static class AvailabilityFormatter
             if (sb.Length > MaxMessageLength - 600) { omittedOffices++; continue; }
             sb.Append('\n').Append("<b>").Append(Html(office.DisplayName)).Append("</b>\n");
             sb.Append(Html(office.Address)).Append('\n');
-            AppendSlots(sb, slots.OrderBy(s => s.Key.Date).ThenBy(s => s.Key.Time).ToList(), t, reserve: 800);
+            AppendSlots(sb, Order(slots), t, reserve: 800, t.SlotLine);
         }
         if (omittedOffices > 0) sb.Append('\n').Append(string.Format(Inv, t.MoreOffices, omittedOffices)).Append('\n');
         sb.Append('\n').Append(t.Book).Append(": ").Append(BookingUrl);
@@ -64,7 +108,10 @@ public static class AvailabilityFormatter
 
     public static string Html(string? text) => WebUtility.HtmlEncode(text ?? string.Empty);
 
-    private static void AppendSlots(StringBuilder sb, IReadOnlyList<SlotObservation> ordered, Texts t, int reserve)
+    private static List<NotifiedSlot> Order(IReadOnlyList<NotifiedSlot> slots) =>
+        (slots ?? []).OrderBy(s => s.Date).ThenBy(s => s.Time).ToList();
+
+    private static void AppendSlots(StringBuilder sb, IReadOnlyList<NotifiedSlot> ordered, NotificationTexts t, int reserve, string line)
     {
         for (var i = 0; i < ordered.Count; i++)
         {
@@ -74,11 +121,11 @@ public static class AvailabilityFormatter
                 return;
             }
             var s = ordered[i];
-            sb.Append("   ").Append(string.Format(Inv, t.SlotLine, Day(s.Key.Date), Clock(s.Key.Time), s.Places)).Append('\n');
+            sb.Append("   ").Append(string.Format(Inv, line, Day(s.Date), Clock(s.Time), s.Places)).Append('\n');
         }
     }
 
-    private static void AppendOffice(StringBuilder sb, Office office, Texts t)
+    private static void AppendOffice(StringBuilder sb, Office office, NotificationTexts t)
     {
         sb.Append(t.Office).Append(": ").Append(Html(office.DisplayName)).Append('\n');
         var address = string.IsNullOrWhiteSpace(office.City) || office.Address.Contains(office.City, StringComparison.OrdinalIgnoreCase)
@@ -86,40 +133,5 @@ public static class AvailabilityFormatter
             : $"{office.Address} {office.City}";
         sb.Append(t.Address).Append(": ").Append(Html(address)).Append('\n');
         sb.Append(t.Book).Append(": ").Append(BookingUrl);
-    }
-
-    private sealed record Texts(
-        string NewAvailability, string BookableAt, string FirstDate, string Availability, string SlotLine,
-        string MoreSlots, string Office, string Address, string Book, string SummaryHeader, string SummaryNone, string MoreOffices)
-    {
-        private static readonly Texts It = new(
-            "Nuova disponibilità:",
-            "Prenotabile dalle {0}:",
-            "Prima data",
-            "Disponibilità",
-            "{0} ore {1} Posti disponibili: {2}",
-            "… e altri {0} appuntamenti",
-            "Ufficio",
-            "Indirizzo",
-            "Prenota",
-            "Appuntamenti disponibili ora a {0} ({1}):",
-            "Al momento non ci sono appuntamenti disponibili a {0} ({1}). Ti avviserò appena se ne libera uno.",
-            "… e altri {0} uffici");
-
-        private static readonly Texts En = new(
-            "New availability:",
-            "Bookable from {0}:",
-            "First Date",
-            "Availability",
-            "{0} at {1} Available slots: {2}",
-            "… and {0} more slots",
-            "Office",
-            "Address",
-            "Book",
-            "Slots open now in {0} ({1}):",
-            "There are no open slots in {0} ({1}) right now. I will tell you as soon as one frees up.",
-            "… and {0} more offices");
-
-        public static Texts For(Language language) => language == Language.English ? En : It;
     }
 }

@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Text.Json.Serialization;
 using PassportBot.Domain;
+using PassportBot.Domain.Notifications;
 
 namespace PassportBot.Messaging;
 
@@ -47,27 +49,161 @@ public sealed record AvailabilityUpdate(
     public IReadOnlyList<OfficeCoverage> Coverage { get; init; } = [];
 }
 
+/// <summary>What a <c>message</c> is. <see cref="Availability"/> exists only in v1 messages (pre-rendered).</summary>
 public enum OutgoingKind
 {
     Availability,
     Summary,
     Alert,
     Reply,
+    New,
+    Scheduled,
+    Gone,
 }
 
-/// <summary>Queue <c>message</c>: one Telegram message to one chat.</summary>
-/// <param name="Id">Unique per message; lets consumers and logs tell redeliveries apart.</param>
-/// <param name="Content">Telegram HTML (see <see cref="ParseMode"/>).</param>
-public sealed record OutgoingMessage(string Id, long ChatId, string Content)
+public enum RecipientKind
 {
-    [JsonPropertyName("v")] public int Version { get; init; } = 1;
-    public OutgoingKind Kind { get; init; } = OutgoingKind.Availability;
-    /// <summary>"HTML" or null for plain text. Always written, so that null survives the round trip.</summary>
-    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
-    public string? ParseMode { get; init; } = "HTML";
+    /// <summary>A Telegram chat; the address is its numeric chat id.</summary>
+    Telegram,
+}
+
+/// <summary>Where a notification goes: a kind of target and its address there.</summary>
+public sealed record Recipient(RecipientKind Kind, string Address)
+{
+    public static Recipient Telegram(long chatId) => new(RecipientKind.Telegram, chatId.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>The Telegram chat id, or 0 when this is not a Telegram recipient (or the address is not a number).</summary>
+    [JsonIgnore]
+    public long ChatId =>
+        Kind == RecipientKind.Telegram && long.TryParse(Address, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var id) ? id : 0;
+}
+
+/// <summary>Queue <c>message</c>: one notification to one recipient.</summary>
+/// <remarks>
+/// Version 2 (<see cref="CurrentVersion"/>) carries facts: recipient, language, kind, the offices and slots,
+/// bookable-at, poll id, <see cref="Silent"/>; the dispatcher renders them for the target. Version 1 carried a
+/// Telegram chat id and pre-rendered <see cref="Content"/> (HTML); such messages may still sit in a queue
+/// across an upgrade and are sent as they are.
+/// </remarks>
+public sealed record OutgoingMessage
+{
+    public const int CurrentVersion = 2;
+
+    /// <summary>A v2 notification.</summary>
+    [JsonConstructor]
+    public OutgoingMessage(string id, Recipient recipient, OutgoingKind kind)
+    {
+        Id = id;
+        Recipient = recipient;
+        Kind = kind;
+    }
+
+    /// <summary>A v1 message: <paramref name="content"/> is Telegram HTML for <paramref name="chatId"/>.</summary>
+    public OutgoingMessage(string id, long chatId, string content)
+        : this(id, Recipient.Telegram(chatId), OutgoingKind.Availability)
+    {
+        Version = 1;
+        Content = content;
+        ParseMode = "HTML";
+    }
+
+    /// <summary>Unique per message; lets consumers and logs tell redeliveries apart.</summary>
+    public string Id { get; init; }
+
+    [JsonPropertyName("v")] public int Version { get; init; } = CurrentVersion;
+
+    public Recipient Recipient { get; init; }
+
+    /// <summary>The v1 field naming the chat. Read into <see cref="Recipient"/>; written by v1 messages only.</summary>
+    [JsonPropertyName("chat_id")]
+    public long? LegacyChatId
+    {
+        get => Version < CurrentVersion ? Recipient?.ChatId : null;
+        init { if (value is { } chat) Recipient = Recipient.Telegram(chat); }
+    }
+
+    /// <summary>The Telegram chat this message goes to (0 for other targets).</summary>
+    [JsonIgnore] public long ChatId => Recipient?.ChatId ?? 0;
+
+    public OutgoingKind Kind { get; init; }
+
     public DateTimeOffset CreatedAt { get; init; }
+
     /// <summary>For latency measurement: when the poll response behind this message was parsed.</summary>
     public DateTimeOffset? PolledAt { get; init; }
+
+    // ---- v2: the facts ----
+
+    public Language? Language { get; init; }
+
+    /// <summary>Agenda (Questura) code of the province concerned.</summary>
+    public string? Province { get; init; }
+
+    /// <summary>The offices and their slots (one office for new / scheduled / gone, several for a summary).</summary>
+    public IReadOnlyList<OfficeSlots>? Offices { get; init; }
+
+    /// <summary>For scheduled slots: when their office opens its bookings.</summary>
+    public DateTimeOffset? BookableAt { get; init; }
+
+    /// <summary>The poll cycle behind this notification (for logs and tracing).</summary>
+    public string? PollId { get; init; }
+
+    /// <summary>Deliver without a sound (the recipient's quiet hours): still delivered, never delayed.</summary>
+    public bool Silent { get; init; }
+
+    /// <summary>Replies and alerts: a plain text made by the system.</summary>
+    public string? Text { get; init; }
+
+    // ---- v1: pre-rendered ----
+
+    /// <summary>v1 only: Telegram HTML (see <see cref="ParseMode"/>).</summary>
+    public string? Content { get; init; }
+
+    /// <summary>v1 only: "HTML" or null for plain text.</summary>
+    public string? ParseMode { get; init; }
+
+    /// <summary>True for a v1 message that carries its text already rendered.</summary>
+    [JsonIgnore] public bool IsPreRendered => Content is not null;
+
+    /// <summary>The facts of a v2 message as a domain notification.</summary>
+    public Notification ToNotification() => new(
+        Kind switch
+        {
+            OutgoingKind.Scheduled => NotificationKind.Scheduled,
+            OutgoingKind.Gone => NotificationKind.Gone,
+            OutgoingKind.Summary => NotificationKind.Summary,
+            OutgoingKind.Reply => NotificationKind.Reply,
+            OutgoingKind.Alert => NotificationKind.Alert,
+            _ => NotificationKind.New,
+        },
+        Language ?? Domain.Language.Italian,
+        Province,
+        Offices ?? [],
+        BookableAt,
+        Text);
+
+    /// <summary>A v2 message for a notification.</summary>
+    public static OutgoingMessage For(Recipient recipient, Notification notification, DateTimeOffset createdAt) =>
+        new(NewId(), recipient, KindOf(notification.Kind))
+        {
+            Language = notification.Language,
+            Province = notification.Province,
+            Offices = notification.Offices.Count == 0 ? null : notification.Offices,
+            BookableAt = notification.BookableAt,
+            Text = notification.Text,
+            CreatedAt = createdAt,
+        };
+
+    public static OutgoingKind KindOf(NotificationKind kind) => kind switch
+    {
+        NotificationKind.New => OutgoingKind.New,
+        NotificationKind.Scheduled => OutgoingKind.Scheduled,
+        NotificationKind.Gone => OutgoingKind.Gone,
+        NotificationKind.Summary => OutgoingKind.Summary,
+        NotificationKind.Reply => OutgoingKind.Reply,
+        NotificationKind.Alert => OutgoingKind.Alert,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
 
     public static string NewId() => Guid.CreateVersion7().ToString("N");
 }

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PassportBot.Domain;
+using PassportBot.Domain.Notifications;
 using PassportBot.Messaging;
 using PassportBot.Storage;
 
@@ -31,12 +33,8 @@ public sealed partial class AdminAlerts(
             return;
         }
         var now = time.GetUtcNow();
-        var messages = chats.Select(id => new OutgoingMessage(OutgoingMessage.NewId(), id, text)
-        {
-            Kind = OutgoingKind.Alert,
-            ParseMode = null,
-            CreatedAt = now,
-        }).ToList();
+        var alert = new Notification(NotificationKind.Alert, Language.English, null, [], Text: text);
+        var messages = chats.Select(id => OutgoingMessage.For(Recipient.Telegram(id), alert, now)).ToList();
         await bus.PublishManyAsync(Queues.Message, messages, cancellationToken).ConfigureAwait(false);
         LogAlerted(key, chats.Length);
     }

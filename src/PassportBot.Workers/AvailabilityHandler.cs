@@ -70,7 +70,7 @@ public sealed partial class AvailabilityHandler(
         {
             var subscribers = await subscriptions.GetSubscribersAsync(province, ct).ConfigureAwait(false);
             var opensAt = update.Operation == AvailabilityOperation.InsertScheduled ? update.BookableAt : null;
-            var messages = FanOut.Build(announcements, subscribers, opensAt, at, time.GetUtcNow(), Random.Shared);
+            var messages = FanOut.Build(province, announcements, subscribers, opensAt, at, update.PollId, time.GetUtcNow(), Random.Shared);
             if (messages.Count > 0)
             {
                 await uow.EnqueueAsync(Queues.Message.Name, messages.ConvertAll(MessageJson.SerializeToString), time.GetUtcNow(), ct).ConfigureAwait(false);

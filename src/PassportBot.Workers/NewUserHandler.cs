@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using PassportBot.Domain;
+using PassportBot.Domain.Notifications;
 using PassportBot.Messaging;
 using PassportBot.Storage;
 
@@ -47,9 +48,11 @@ public sealed partial class NewUserHandler(
         var open = await availability.GetOpenSlotsAsync(province, ct).ConfigureAwait(false);
         if (!open.Any(o => o.Slots.Count > 0)) return; // the bot's confirmation already says we will notify
         var language = requested ?? await subscriptions.GetLanguageAsync(chatId, ct).ConfigureAwait(false) ?? Language.Italian;
-        var p = ProvinceCatalog.ForQuestura(province) ?? throw new PoisonMessageException($"Unknown province {province}.");
-        var text = AvailabilityFormatter.Summary(p, open, language);
-        var message = new OutgoingMessage(OutgoingMessage.NewId(), chatId, text) { Kind = OutgoingKind.Summary, CreatedAt = time.GetUtcNow() };
+        var offices = open.Where(o => o.Slots.Count > 0)
+            .Select(o => new OfficeSlots(o.Office, o.Slots.Select(NotifiedSlot.From).ToList()))
+            .ToList();
+        var summary = new Notification(NotificationKind.Summary, language, province, offices);
+        var message = OutgoingMessage.For(Recipient.Telegram(chatId), summary, time.GetUtcNow());
         await bus.PublishAsync(Queues.Message, message, ct).ConfigureAwait(false);
     }
 

@@ -1,4 +1,5 @@
 using PassportBot.Domain;
+using PassportBot.Domain.Notifications;
 
 namespace PassportBot.Domain.Tests;
 
@@ -66,10 +67,10 @@ public class AvailabilityFormatterTests
     public void Summary_lists_open_slots_by_office_or_says_there_are_none()
     {
         Assert.True(ProvinceCatalog.TryGet("TO", out var to));
-        var none = AvailabilityFormatter.Summary(to, [], Language.English);
+        var none = AvailabilityFormatter.Summary(to, Array.Empty<OfficeSlots>(), Language.English);
         Assert.Contains("no open slots in Torino (TO)", none);
 
-        var some = AvailabilityFormatter.Summary(to, [(Turin, [Slot(19, 17)])], Language.Italian);
+        var some = AvailabilityFormatter.Summary(to, [new OfficeSlots(Turin, [NotifiedSlot.From(Slot(19, 17))])], Language.Italian);
         Assert.Contains("Appuntamenti disponibili ora a Torino (TO)", some);
         Assert.Contains("TOPQ60 - Questura di Torino", some);
         Assert.Contains("19/12/2023 ore 17:00 Posti disponibili: 1", some);
@@ -80,10 +81,34 @@ public class AvailabilityFormatterTests
     {
         Assert.True(ProvinceCatalog.TryGet("RM", out var rm));
         var offices = Enumerable.Range(1, 80)
-            .Select(i => (Turin with { Id = i, Code = $"RMPC{i:00}" }, (IReadOnlyList<SlotObservation>)Enumerable.Range(0, 30).Select(j => new SlotObservation(new SlotKey(i, new DateOnly(2024, 2, 1).AddDays(j), new TimeOnly(9, 0)), 2)).ToList()))
+            .Select(i => new OfficeSlots(Turin with { Id = i, Code = $"RMPC{i:00}" }, Enumerable.Range(0, 30).Select(j => new NotifiedSlot(new DateOnly(2024, 2, 1).AddDays(j), new TimeOnly(9, 0), 2)).ToList()))
             .ToList();
         var text = AvailabilityFormatter.Summary(rm, offices, Language.English);
         Assert.True(text.Length <= 4096, $"length {text.Length}");
         Assert.Contains("more offices", text);
+    }
+
+    [Fact]
+    public void Gone_slots_are_listed_without_places_in_both_languages()
+    {
+        var gone = new Notification(NotificationKind.Gone, Language.English, "TO", [new OfficeSlots(Turin, [new NotifiedSlot(new DateOnly(2023, 12, 19), new TimeOnly(17, 0), 2)])]);
+        Assert.Equal(
+            "<b>No longer available:</b>\n   19/12/2023 at 17:00\nOffice: TOPQ60 - Questura di Torino",
+            AvailabilityFormatter.Render(gone).Text);
+        Assert.StartsWith("<b>Non più disponibile:</b>\n   19/12/2023 ore 17:00\n", AvailabilityFormatter.Render(gone with { Language = Language.Italian }).Text);
+    }
+
+    [Fact]
+    public void Rendering_a_notification_gives_the_same_text_as_the_formatter_and_alerts_stay_plain()
+    {
+        var opensAt = RomeTime.At(new DateOnly(2023, 12, 18), new TimeOnly(9, 0));
+        var scheduled = new Notification(NotificationKind.Scheduled, Language.English, "TO", [new OfficeSlots(Turin, [NotifiedSlot.From(Slot(19, 17))])], opensAt);
+        var rendered = AvailabilityFormatter.Render(scheduled);
+        Assert.True(rendered.IsHtml);
+        Assert.Equal(AvailabilityFormatter.NewSlots(Turin, [Slot(19, 17)], Language.English, opensAt), rendered.Text);
+
+        var alert = AvailabilityFormatter.Render(new Notification(NotificationKind.Alert, Language.English, null, [], Text: "Session <expired>"));
+        Assert.False(alert.IsHtml);
+        Assert.Equal("Session <expired>", alert.Text);
     }
 }

@@ -1,4 +1,6 @@
 using System.Text;
+using PassportBot.Domain;
+using PassportBot.Domain.Notifications;
 using PassportBot.Messaging.Tests.Support;
 
 namespace PassportBot.Messaging.Tests;
@@ -24,11 +26,45 @@ public sealed class WireFormatTests
     }
 
     [Fact]
-    public void OutgoingMessage_IsSnakeCase()
+    public void OutgoingMessage_v2_carries_facts_not_text()
     {
+        var office = new Office(40, "TOPQ60", "Questura di Torino", "Corso Vinzaglio 10", "Torino", "TO", new TimeOnly(9, 0));
+        var message = new OutgoingMessage("m000007", Recipient.Telegram(1000007), OutgoingKind.Scheduled)
+        {
+            Language = Language.English,
+            Province = "TO",
+            Offices = [new OfficeSlots(office, [new NotifiedSlot(new DateOnly(2026, 12, 1), new TimeOnly(17, 0), 3)])],
+            BookableAt = TestMessages.PolledAt.AddMinutes(4),
+            PollId = "poll-1",
+            Silent = true,
+            CreatedAt = TestMessages.PolledAt,
+            PolledAt = TestMessages.PolledAt,
+        };
         Assert.Equal(
-            """{"id":"m000007","chat_id":1000007,"content":"\u003Cb\u003ENuova disponibilit\u00E0\u003C/b\u003E #7","v":1,"kind":"Availability","parse_mode":"HTML","created_at":"2026-11-26T06:00:00+00:00","polled_at":"2026-11-26T06:00:00+00:00"}""",
-            MessageJson.SerializeToString(TestMessages.Outgoing(7)));
+            """{"id":"m000007","v":2,"recipient":{"kind":"Telegram","address":"1000007"},"kind":"Scheduled","created_at":"2026-11-26T06:00:00+00:00","polled_at":"2026-11-26T06:00:00+00:00","language":"English","province":"TO","offices":[{"office":{"id":40,"code":"TOPQ60","name":"Questura di Torino","address":"Corso Vinzaglio 10","city":"Torino","province":"TO","bookable_from":"09:00:00","display_name":"TOPQ60 - Questura di Torino"},"slots":[{"date":"2026-12-01","time":"17:00:00","places":3}]}],"bookable_at":"2026-11-26T06:04:00+00:00","poll_id":"poll-1","silent":true}""",
+            MessageJson.SerializeToString(message));
+        var back = MessageJson.Deserialize<OutgoingMessage>(MessageJson.SerializeToString(message));
+        Assert.Equal(1000007, back.ChatId);
+        Assert.False(back.IsPreRendered);
+        Assert.Equal(message.Offices[0].Slots[0], back.Offices![0].Slots[0]);
+        Assert.Equal(NotificationKind.Scheduled, back.ToNotification().Kind);
+    }
+
+    [Fact]
+    public void OutgoingMessage_v1_left_in_a_queue_still_reads_as_pre_rendered_text()
+    {
+        // Exactly what version 1 wrote.
+        var v1 = MessageJson.Deserialize<OutgoingMessage>(
+            """{"id":"m000007","chat_id":1000007,"content":"\u003Cb\u003ENuova disponibilit\u00E0\u003C/b\u003E #7","v":1,"kind":"Availability","parse_mode":"HTML","created_at":"2026-11-26T06:00:00+00:00","polled_at":"2026-11-26T06:00:00+00:00"}""");
+        Assert.Equal(TestMessages.Outgoing(7), v1);
+        Assert.True(v1.IsPreRendered);
+        Assert.Equal(1000007, v1.ChatId);
+        Assert.Equal("<b>Nuova disponibilità</b> #7", v1.Content);
+
+        var alert = MessageJson.Deserialize<OutgoingMessage>(
+            """{"id":"a1","chat_id":5,"content":"Session expired","v":1,"kind":"Alert","parse_mode":null,"created_at":"2026-11-26T06:00:00+00:00"}""");
+        Assert.Null(alert.ParseMode);
+        Assert.Equal(OutgoingKind.Alert, alert.Kind);
     }
 
     [Fact]

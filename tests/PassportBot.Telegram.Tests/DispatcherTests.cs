@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using PassportBot.Domain;
+using PassportBot.Domain.Notifications;
 using PassportBot.Messaging;
 using PassportBot.Testing;
 using PassportBot.Telegram.Dispatching;
@@ -36,7 +37,7 @@ public sealed class DispatcherTests : IAsyncLifetime
         await Server.WaitForAsync(calls => calls.Count(c => c.Is("sendMessage") && c.Succeeded) == 40, Timeout);
 
         var sent = Server.SentMessages;
-        Assert.Equal(messages.Select(m => (m.ChatId, m.Content)).Order(), sent.Select(c => (c.ChatId!.Value, c.Text!)).Order());
+        Assert.Equal(messages.Select(m => (m.ChatId, m.Content!)).Order(), sent.Select(c => (c.ChatId!.Value, c.Text!)).Order());
         Assert.All(sent, c => Assert.Equal("html", c.ParseMode, ignoreCase: true));
         Assert.All(sent, c => Assert.Contains("\"is_disabled\":true", c.Argument("link_preview_options")));
         Assert.All(sent, c => Assert.Null(c.Argument("allow_paid_broadcast")));
@@ -161,6 +162,51 @@ public sealed class DispatcherTests : IAsyncLifetime
         var sent = await Server.WaitForCallAsync(c => c.Is("sendMessage") && c.Succeeded, Timeout);
 
         Assert.Equal("true", sent.Argument("allow_paid_broadcast"));
+    }
+
+    [Fact]
+    public async Task A_v2_notification_is_rendered_in_the_recipients_language_and_quiet_hours_send_silently()
+    {
+        var office = new Office(40, "TOPQ60", "Questura di Torino", "Corso Vinzaglio 10", "Torino", "TO", new TimeOnly(9, 0));
+        OutgoingMessage Notify(long chat, Language language, bool silent) => new(OutgoingMessage.NewId(), Recipient.Telegram(chat), OutgoingKind.New)
+        {
+            Language = language,
+            Province = "TO",
+            Offices = [new OfficeSlots(office, [new NotifiedSlot(new DateOnly(2026, 12, 19), new TimeOnly(17, 0), 2)])],
+            Silent = silent,
+        };
+
+        await PublishAsync(Notify(1001, Language.English, silent: false), Notify(1002, Language.Italian, silent: true));
+        await Server.WaitForAsync(calls => calls.Count(c => c.Is("sendMessage") && c.Succeeded) == 2, Timeout);
+
+        var english = Server.SentMessages.Single(c => c.ChatId == 1001);
+        Assert.StartsWith("<b>New availability:</b>", english.Text);
+        Assert.Contains("19/12/2026 at 17:00 Available slots: 2", english.Text);
+        Assert.Equal("html", english.ParseMode, ignoreCase: true);
+        Assert.Null(english.Argument("disable_notification"));
+        var italian = Server.SentMessages.Single(c => c.ChatId == 1002);
+        Assert.StartsWith("<b>Nuova disponibilità:</b>", italian.Text);
+        Assert.Equal("true", italian.Argument("disable_notification"));
+    }
+
+    [Fact]
+    public async Task A_v1_message_left_in_the_queue_across_the_upgrade_is_still_sent_as_it_was_rendered()
+    {
+        // The exact JSON the previous version put on the queue: pre-rendered HTML, and a plain-text alert.
+        var v1 = MessageJson.Deserialize<OutgoingMessage>(
+            """{"id":"old-1","chat_id":4242,"content":"\u003Cb\u003ENuova disponibilit\u00E0:\u003C/b\u003E\nvecchio","v":1,"kind":"Availability","parse_mode":"HTML","created_at":"2026-11-26T06:00:00+00:00","polled_at":"2026-11-26T06:00:00+00:00"}""");
+        var v1Alert = MessageJson.Deserialize<OutgoingMessage>(
+            """{"id":"old-2","chat_id":4243,"content":"Session <expired>","v":1,"kind":"Alert","parse_mode":null,"created_at":"2026-11-26T06:00:00+00:00"}""");
+
+        await PublishAsync(v1, v1Alert);
+        await Server.WaitForAsync(calls => calls.Count(c => c.Is("sendMessage") && c.Succeeded) == 2, Timeout);
+
+        var html = Server.SentMessages.Single(c => c.ChatId == 4242);
+        Assert.Equal("<b>Nuova disponibilità:</b>\nvecchio", html.Text);
+        Assert.Equal("html", html.ParseMode, ignoreCase: true);
+        var plain = Server.SentMessages.Single(c => c.ChatId == 4243);
+        Assert.Equal("Session <expired>", plain.Text);
+        Assert.Null(plain.ParseMode);
     }
 
     private Task WaitForCountersAsync(Func<DispatcherCounters, bool> condition)

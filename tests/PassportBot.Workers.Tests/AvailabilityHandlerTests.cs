@@ -47,7 +47,7 @@ public abstract class AvailabilityHandlerTests(string provider) : IAsyncLifetime
 
         var messages = await _h.DrainOutboxAsync();
         Assert.Equal(6, messages.Count); // 3 subscribers × 2 offices
-        var english = messages.Where(m => m.ChatId == 2).Select(m => m.Content).ToList();
+        var english = messages.Where(m => m.ChatId == 2).Select(m => m.Content!).ToList();
         Assert.Contains(english, c => c.Contains("TOPQ60") && c.Contains("19/12/2026") && c.Contains("20/12/2026") && c.Contains("21/12/2026 at 10:00 Available slots: 2"));
         Assert.Contains(english, c => c.Contains("TOPC01"));
     }

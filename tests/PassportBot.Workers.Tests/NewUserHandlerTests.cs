@@ -14,7 +14,7 @@ public sealed class NewUserHandlerTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _h = await WorkerHarness.StartAsync("sqlite");
-        _consumer = await _h.Get<IMessageBus>().ConsumeAsync(Queues.Message, (m, _) => { lock (_sent) _sent.Add(m); return Task.CompletedTask; }, new ConsumerOptions(), default);
+        _consumer = await _h.Get<IMessageBus>().ConsumeAsync(Queues.Message, (m, _) => { lock (_sent) _sent.Add(WorkerHarness.Rendered(m)); return Task.CompletedTask; }, new ConsumerOptions(), default);
     }
 
     public async Task DisposeAsync()

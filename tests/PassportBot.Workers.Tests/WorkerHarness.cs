@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using PassportBot.Domain;
 using PassportBot.Messaging;
 using PassportBot.Messaging.Hosting;
 using PassportBot.Storage;
@@ -68,9 +69,17 @@ public sealed class WorkerHarness : IAsyncDisposable
         {
             var batch = await outbox.ClaimAsync("test", 5000, TimeSpan.FromMinutes(1), CancellationToken.None);
             if (batch.Count == 0) return all;
-            all.AddRange(batch.Select(e => MessageJson.Deserialize<OutgoingMessage>(e.Payload)));
+            all.AddRange(batch.Select(e => Rendered(MessageJson.Deserialize<OutgoingMessage>(e.Payload))));
             await outbox.DeleteAsync(batch.Select(e => e.Id).ToList(), CancellationToken.None);
         }
+    }
+
+    /// <summary>The queued facts with the text the dispatcher would render for Telegram in <see cref="OutgoingMessage.Content"/>.</summary>
+    public static OutgoingMessage Rendered(OutgoingMessage m)
+    {
+        Assert.Equal(OutgoingMessage.CurrentVersion, m.Version);
+        Assert.Null(m.Content);
+        return m with { Content = AvailabilityFormatter.Render(m.ToNotification()).Text };
     }
 
     public async ValueTask DisposeAsync()

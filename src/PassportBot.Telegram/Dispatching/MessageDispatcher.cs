@@ -26,7 +26,14 @@ public sealed partial class MessageDispatcher(
 
     public async Task DispatchAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
-        var current = message;
+        if (message.Recipient?.Kind != RecipientKind.Telegram || message.ChatId == 0)
+        {
+            // Nothing else can deliver it and a retry would not change that.
+            metrics.Failed();
+            LogNotForTelegram(message.Id, message.Recipient?.Kind.ToString() ?? "none");
+            return;
+        }
+        var current = TelegramRendering.Render(message);
         var transientFailures = 0;
         while (true)
         {
@@ -55,7 +62,7 @@ public sealed partial class MessageDispatcher(
                     LogEntityError(message.Id, current.ChatId, bad.Description);
                     metrics.PlainTextFallback();
                     metrics.Retried();
-                    current = current with { Content = HtmlText.ToPlainText(current.Content), ParseMode = null };
+                    current = current with { Content = HtmlText.ToPlainText(current.Content ?? ""), ParseMode = null };
                     break;
 
                 case SendResult.BadRequest bad:
@@ -83,6 +90,9 @@ public sealed partial class MessageDispatcher(
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Message {MessageId} is for a {Target} recipient, not a Telegram chat; dropped")]
+    private partial void LogNotForTelegram(string messageId, string target);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Telegram rate limit hit sending {MessageId}: pausing all sending for {Seconds} s")]
     private partial void LogRateLimited(string messageId, double seconds);

@@ -12,7 +12,9 @@ public sealed class ConsoleNotifier(TextWriter output, TimeProvider time) : INot
 
     public async Task<SendResult> SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
-        var text = message.ParseMode is null ? message.Content : HtmlText.ToPlainText(message.Content);
+        message = TelegramRendering.Render(message);
+        var content = message.Content ?? string.Empty;
+        var text = message.ParseMode is null ? content : HtmlText.ToPlainText(content);
         var header = $"── to chat {message.ChatId} at {time.GetUtcNow():HH:mm:ss} UTC ({message.Kind}) ──";
         await _write.WaitAsync(cancellationToken);
         try

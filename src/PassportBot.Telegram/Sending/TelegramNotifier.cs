@@ -6,7 +6,8 @@ using Telegram.Bot.Types.Enums;
 
 namespace PassportBot.Telegram.Sending;
 
-/// <summary>Sends through the real Bot API: HTML, link previews off, paid broadcast when switched on.</summary>
+/// <summary>Sends through the real Bot API: HTML, link previews off, silent in the recipient's quiet hours,
+/// paid broadcast when switched on.</summary>
 public sealed class TelegramNotifier(TelegramClientFactory clients, IOptions<TelegramOptions> options) : INotifier
 {
     private static readonly LinkPreviewOptions NoPreview = new() { IsDisabled = true };
@@ -15,13 +16,15 @@ public sealed class TelegramNotifier(TelegramClientFactory clients, IOptions<Tel
 
     public async Task<SendResult> SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
+        message = TelegramRendering.Render(message);
         try
         {
             var sent = await _client.SendMessage(
                 message.ChatId,
-                message.Content,
+                message.Content ?? string.Empty,
                 parseMode: string.Equals(message.ParseMode, "HTML", StringComparison.OrdinalIgnoreCase) ? ParseMode.Html : default,
                 linkPreviewOptions: NoPreview,
+                disableNotification: message.Silent,
                 allowPaidBroadcast: _paidBroadcast,
                 cancellationToken: cancellationToken);
             return new SendResult.Sent(sent.Id);

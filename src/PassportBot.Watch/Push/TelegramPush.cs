@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using PassportBot.Domain;
+using PassportBot.Domain.Notifications;
 using PassportBot.Watch.Output;
 using PassportBot.Watch.Tracking;
 
@@ -25,14 +26,20 @@ public sealed class TelegramPush(
     {
         foreach (var group in events.OfType<SlotOpened>().GroupBy(e => (e.Slot.Office.Id, e.BookableAt)))
         {
-            var office = group.First().Slot.Office;
-            var slots = group.Select(e => new SlotObservation(e.Slot.Key, e.Slot.Record.Places)).ToArray();
-            queue.Writer.TryWrite(AvailabilityFormatter.NewSlots(office, slots, settings.Language, group.Key.BookableAt));
+            var slots = group.Select(e => new NotifiedSlot(e.Slot.Key.Date, e.Slot.Key.Time, e.Slot.Record.Places)).ToArray();
+            var kind = group.Key.BookableAt is null ? NotificationKind.New : NotificationKind.Scheduled;
+            Write(new Notification(kind, settings.Language, null, [new OfficeSlots(group.First().Slot.Office, slots)], group.Key.BookableAt));
         }
         if (!settings.NotifyGone) return;
         foreach (var group in events.OfType<SlotGone>().GroupBy(e => e.Slot.Office.Id))
-            queue.Writer.TryWrite(GoneMessage.Format(group.First().Slot.Office, group.Select(e => e.Slot.Key).ToArray(), settings.Language));
+        {
+            var slots = group.Select(e => new NotifiedSlot(e.Slot.Key.Date, e.Slot.Key.Time, e.LastPlaces)).ToArray();
+            Write(new Notification(NotificationKind.Gone, settings.Language, null, [new OfficeSlots(group.First().Slot.Office, slots)]));
+        }
     }
+
+    /// <summary>The same rendering as the bot's dispatcher: one catalogue of words, one layout.</summary>
+    private void Write(Notification notification) => queue.Writer.TryWrite(AvailabilityFormatter.Render(notification).Text);
 
     /// <summary>Sends until cancelled, then tries for a few seconds to deliver what is still queued.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
