@@ -123,6 +123,12 @@ public sealed record ProvinceStats(string Province, int OpenSlots, int Offices, 
 
 public sealed record PlacesPoint(DateTimeOffset At, int Places);
 
+/// <summary>One slot's life with every change of its places, for the province timeline.</summary>
+public sealed record SlotLife(SlotView Slot, IReadOnlyList<PlacesPoint> Places);
+
+/// <summary>The raw facts of one slot the insights are computed from (in Rome time, by the caller).</summary>
+public sealed record SlotFact(int OfficeId, string Province, DateTimeOffset FirstSeen, DateTimeOffset? AnnouncedAt, DateTimeOffset? GoneAt);
+
 /// <summary>Read side for the status API and dashboard. Never exposes chat ids.</summary>
 public interface IDashboardQueries
 {
@@ -135,6 +141,20 @@ public interface IDashboardQueries
     Task<IReadOnlyList<PlacesPoint>> GetPlacesHistoryAsync(SlotKey key, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<Office>> GetOfficesAsync(string? province, CancellationToken cancellationToken);
+
+    /// <summary>Gone slots, the most recently gone first; province null = all provinces.</summary>
+    Task<IReadOnlyList<SlotView>> GetRecentlyGoneAsync(string? province, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Slots of the province alive at some point since <paramref name="since"/> (open, or gone since
+    /// then), the most recently first seen first, each with its places history.</summary>
+    Task<IReadOnlyList<SlotLife>> GetTimelineAsync(string province, DateTimeOffset since, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Slots first seen since <paramref name="since"/>; province null = all provinces.</summary>
+    Task<IReadOnlyList<SlotFact>> GetSlotFactsAsync(string? province, DateTimeOffset since, CancellationToken cancellationToken);
+
+    /// <summary>When a poll of the province (null = any) was last applied: every applied poll rewrites its
+    /// offices, so this is the newest office update. Null when none was ever applied.</summary>
+    Task<DateTimeOffset?> GetLastPollAsync(string? province, CancellationToken cancellationToken);
 }
 
 /// <summary>Small key/value settings shared by all processes (e.g. agenda credentials pasted by the admin).</summary>

@@ -25,7 +25,8 @@ public static class WebEndpointRouteBuilderExtensions
         return app;
     }
 
-    /// <summary><c>GET /health</c>, <c>GET /api/*</c> and the dashboard at <c>/</c>.</summary>
+    /// <summary><c>GET /health</c>, <c>GET /api/*</c>, <c>GET /openapi/v1.json</c>, the dashboard at <c>/</c>,
+    /// province pages at <c>/province/{code}</c> and the API page at <c>/api-docs</c>.</summary>
     public static IEndpointRouteBuilder MapPassportBotWeb(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
@@ -43,9 +44,13 @@ public static class WebEndpointRouteBuilderExtensions
         });
 
         StatusApi.Map(endpoints);
+        endpoints.MapOpenApi("/openapi/{documentName}.json");
 
-        endpoints.MapGet("/", (HttpContext http, DashboardAssets assets) => assets.Serve(http, "index.html"));
-        endpoints.MapGet("/assets/{name}", (string name, HttpContext http, DashboardAssets assets) => assets.Serve(http, name));
+        endpoints.MapGet("/", (HttpContext http, DashboardAssets assets) => assets.Serve(http, "index.html")).ExcludeFromDescription();
+        // The page checks the code itself (and says so when it is unknown), so any two letters get the page.
+        endpoints.MapGet("/province/{code}", (HttpContext http, DashboardAssets assets) => assets.Serve(http, "province.html")).ExcludeFromDescription();
+        endpoints.MapGet("/api-docs", (HttpContext http, DashboardAssets assets) => assets.Serve(http, "api-docs.html")).ExcludeFromDescription();
+        endpoints.MapGet("/assets/{name}", (string name, HttpContext http, DashboardAssets assets) => assets.Serve(http, name)).ExcludeFromDescription();
         return endpoints;
     }
 }

@@ -14,6 +14,13 @@ public sealed class WebOptions
     /// <summary>Timeout of the storage health check.</summary>
     public TimeSpan HealthCheckTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How often the live feed compares the open slots while a dashboard listens on <c>/api/events</c>.</summary>
+    public TimeSpan LiveInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>With no applied poll for this long, the dashboard warns that its data may be stale (a web process
+    /// without a poller of its own cannot see the agenda session, only that polls stopped arriving).</summary>
+    public TimeSpan StaleAfter { get; set; } = TimeSpan.FromMinutes(5);
+
     internal IReadOnlyList<string> UrlList =>
         Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
@@ -33,5 +40,9 @@ public sealed class WebOptions
             yield return "Web:CacheDuration must be between 00:00:00 and 00:01:00.";
         if (options.HealthCheckTimeout <= TimeSpan.Zero || options.HealthCheckTimeout > TimeSpan.FromMinutes(1))
             yield return "Web:HealthCheckTimeout must be more than 0 and at most 00:01:00.";
+        if (options.LiveInterval < TimeSpan.FromMilliseconds(50) || options.LiveInterval > TimeSpan.FromMinutes(1))
+            yield return "Web:LiveInterval must be between 00:00:00.050 and 00:01:00.";
+        if (options.StaleAfter < TimeSpan.FromSeconds(1) || options.StaleAfter > TimeSpan.FromDays(7))
+            yield return "Web:StaleAfter must be between 00:00:01 and 7.00:00:00.";
     }
 }

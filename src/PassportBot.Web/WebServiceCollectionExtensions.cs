@@ -7,6 +7,7 @@ using PassportBot.Storage;
 using PassportBot.Web.Api;
 using PassportBot.Web.Dashboard;
 using PassportBot.Web.Health;
+using PassportBot.Web.Live;
 
 namespace PassportBot.Web;
 
@@ -29,6 +30,19 @@ public static class WebServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ReadCache>();
         services.TryAddSingleton<DashboardAssets>();
+        services.TryAddSingleton<FreshnessProbe>();
+        if (!services.Any(d => d.ServiceType == typeof(LiveSlotFeed)))
+        {
+            services.AddSingleton<LiveSlotFeed>();
+            services.AddHostedService(sp => sp.GetRequiredService<LiveSlotFeed>());
+        }
+        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "PassportBot status API";
+            document.Info.Description = "Read-only: open and gone passport appointment slots, provinces, offices, insights, freshness and live events. No personal data.";
+            return Task.CompletedTask;
+        }));
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
 
         var provider = configuration[$"{StorageOptions.Section}:{nameof(StorageOptions.Provider)}"];
         services.TryAddSingleton(new StorageProviderName(string.IsNullOrWhiteSpace(provider) ? new StorageOptions().Provider : provider.Trim()));

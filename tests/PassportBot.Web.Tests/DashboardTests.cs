@@ -37,7 +37,8 @@ public sealed partial class DashboardTests : IAsyncLifetime
     {
         var html = await _app.Client.GetStringAsync("/");
         var css = await _app.Client.GetStringAsync("/assets/app.css");
-        var js = await _app.Client.GetStringAsync("/assets/app.js");
+        var js = string.Join("\n", await Task.WhenAll(
+            new[] { "common.js", "app.js", "province.js", "api-docs.js" }.Select(n => _app.Client.GetStringAsync("/assets/" + n))));
 
         var references = AssetReference().Matches(html).Select(m => m.Groups["url"].Value).ToList();
         Assert.NotEmpty(references);

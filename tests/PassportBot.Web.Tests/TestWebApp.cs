@@ -29,10 +29,11 @@ internal sealed class TestWebApp : IAsyncDisposable
 
     /// <param name="services">Runs before the components register, so a test's TimeProvider wins.</param>
     /// <param name="settings">Overrides; the API cache is off unless a test turns it on.</param>
+    /// <param name="provider">Storage provider: sqlite, or mariadb / postgres on the servers of scripts/services.sh.</param>
     public static async Task<TestWebApp> StartAsync(
-        Action<IServiceCollection>? services = null, IReadOnlyDictionary<string, string?>? settings = null)
+        Action<IServiceCollection>? services = null, IReadOnlyDictionary<string, string?>? settings = null, string provider = "sqlite")
     {
-        var (connectionString, database) = await TestDatabases.CreateAsync("sqlite");
+        var (connectionString, database) = await TestDatabases.CreateAsync(provider);
         WebApplication? app = null;
         try
         {
@@ -40,7 +41,7 @@ internal sealed class TestWebApp : IAsyncDisposable
             builder.Logging.ClearProviders();
             var configuration = new Dictionary<string, string?>
             {
-                ["Storage:Provider"] = "sqlite",
+                ["Storage:Provider"] = provider,
                 ["Storage:ConnectionString"] = connectionString,
                 ["Web:Urls"] = "http://127.0.0.1:0",
                 ["Web:CacheDuration"] = "00:00:00",

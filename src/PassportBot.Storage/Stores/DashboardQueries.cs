@@ -17,10 +17,9 @@ internal sealed class DashboardQueries(StorageDatabase database) : IDashboardQue
             _ => throw new ArgumentOutOfRangeException(nameof(state)),
         };
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        // LEFT JOIN: a slot whose office row is missing is still shown rather than silently dropped.
         var rows = await connection.QueryAsync<SlotRow, SlotOfficeRow, (SlotRow Slot, SlotOfficeRow Office)>(new CommandDefinition(
             $"""
-            SELECT {SlotRow.Columns}, COALESCE(o.code, '') AS Code, COALESCE(o.name, '') AS Name, COALESCE(o.address, '') AS Address
+            SELECT {SlotRow.Columns}, {OfficeColumns}
             FROM slots s LEFT JOIN offices o ON o.id = s.office_id
             WHERE (@province IS NULL OR s.province = @province){stateFilter}
             ORDER BY s.date, s.time, s.office_id
@@ -29,12 +28,92 @@ internal sealed class DashboardQueries(StorageDatabase database) : IDashboardQue
             new { province, limit }, cancellationToken: cancellationToken),
             (slot, office) => (slot, office), splitOn: "Code").ConfigureAwait(false);
 
-        return rows.Select(r =>
-        {
-            var record = r.Slot.ToRecord();
-            return new SlotView(record.Key.OfficeId, r.Office.Code, r.Office.Name, r.Office.Address, record.Province,
-                record.Key.Date, record.Key.Time, record.Places, record.MaxPlaces, record.FirstSeen, record.LastSeen, record.GoneAt);
-        }).ToList();
+        return rows.Select(r => ToView(r.Slot, r.Office)).ToList();
+    }
+
+    public async Task<IReadOnlyList<SlotView>> GetRecentlyGoneAsync(string? province, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<SlotRow, SlotOfficeRow, (SlotRow Slot, SlotOfficeRow Office)>(new CommandDefinition(
+            $"""
+            SELECT {SlotRow.Columns}, {OfficeColumns}
+            FROM slots s LEFT JOIN offices o ON o.id = s.office_id
+            WHERE s.gone_at IS NOT NULL AND (@province IS NULL OR s.province = @province)
+            ORDER BY s.gone_at DESC, s.date, s.time, s.office_id
+            LIMIT @limit
+            """,
+            new { province, limit }, cancellationToken: cancellationToken),
+            (slot, office) => (slot, office), splitOn: "Code").ConfigureAwait(false);
+        return rows.Select(r => ToView(r.Slot, r.Office)).ToList();
+    }
+
+    public async Task<IReadOnlyList<SlotLife>> GetTimelineAsync(string province, DateTimeOffset since, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(province);
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        var from = DbValues.ToUnixMs(since);
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var slots = (await connection.QueryAsync<SlotRow, SlotOfficeRow, (SlotRow Slot, SlotOfficeRow Office)>(new CommandDefinition(
+            $"""
+            SELECT {SlotRow.Columns}, {OfficeColumns}
+            FROM slots s LEFT JOIN offices o ON o.id = s.office_id
+            WHERE s.province = @province AND (s.gone_at IS NULL OR s.gone_at >= @from)
+            ORDER BY s.first_seen DESC, s.date, s.time, s.office_id
+            LIMIT @limit
+            """,
+            new { province, from, limit }, cancellationToken: cancellationToken),
+            (slot, office) => (slot, office), splitOn: "Code").ConfigureAwait(false)).ToList();
+        if (slots.Count == 0) return [];
+
+        // One read for every slot's history: the same province filter, then kept for the slots listed above.
+        // Points before the current life began belong to an earlier life of the same slot and are left out.
+        var points = await connection.QueryAsync<(long OfficeId, string Date, string Time, long At, long Places)>(new CommandDefinition(
+            """
+            SELECT p.office_id, p.date, p.time, p.at, p.places
+            FROM slot_places p JOIN slots s ON s.office_id = p.office_id AND s.date = p.date AND s.time = p.time
+            WHERE s.province = @province AND (s.gone_at IS NULL OR s.gone_at >= @from) AND p.at >= s.first_seen
+            ORDER BY p.at
+            """,
+            new { province, from }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var byKey = points
+            .GroupBy(p => new SlotKey((int)p.OfficeId, DbValues.ParseDate(p.Date), DbValues.ParseTime(p.Time)))
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<PlacesPoint>)g.Select(p => new PlacesPoint(DbValues.FromUnixMs(p.At), (int)p.Places)).ToList());
+
+        return slots.Select(r => new SlotLife(ToView(r.Slot, r.Office), byKey.GetValueOrDefault(r.Slot.Key) ?? [])).ToList();
+    }
+
+    public async Task<IReadOnlyList<SlotFact>> GetSlotFactsAsync(string? province, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<(long OfficeId, string Province, long FirstSeen, long? AnnouncedAt, long? GoneAt)>(new CommandDefinition(
+            """
+            SELECT s.office_id, s.province, s.first_seen, s.announced_at, s.gone_at
+            FROM slots s
+            WHERE s.first_seen >= @from AND (@province IS NULL OR s.province = @province)
+            """,
+            new { province, from = DbValues.ToUnixMs(since) }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return rows.Select(r => new SlotFact((int)r.OfficeId, r.Province, DbValues.FromUnixMs(r.FirstSeen),
+            DbValues.FromUnixMs(r.AnnouncedAt), DbValues.FromUnixMs(r.GoneAt))).ToList();
+    }
+
+    public async Task<DateTimeOffset?> GetLastPollAsync(string? province, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var last = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT MAX(o.updated_at) FROM offices o WHERE @province IS NULL OR o.province = @province",
+            new { province }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return DbValues.FromUnixMs(last);
+    }
+
+    // LEFT JOIN: a slot whose office row is missing is still shown rather than silently dropped.
+    private const string OfficeColumns = "COALESCE(o.code, '') AS Code, COALESCE(o.name, '') AS Name, COALESCE(o.address, '') AS Address";
+
+    private static SlotView ToView(SlotRow slot, SlotOfficeRow office)
+    {
+        var record = slot.ToRecord();
+        return new SlotView(record.Key.OfficeId, office.Code, office.Name, office.Address, record.Province,
+            record.Key.Date, record.Key.Time, record.Places, record.MaxPlaces, record.FirstSeen, record.LastSeen, record.GoneAt);
     }
 
     public async Task<IReadOnlyList<ProvinceStats>> GetProvinceStatsAsync(CancellationToken cancellationToken)

@@ -1,4 +1,7 @@
 using System.Globalization;
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -8,6 +11,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PassportBot.Domain;
 using PassportBot.Storage;
+using PassportBot.Web.Live;
 
 namespace PassportBot.Web.Api;
 
@@ -25,6 +29,90 @@ internal static class StatusApi
         api.MapGet("/slots/{officeId}/{date}/{time}/history", GetHistoryAsync);
         api.MapGet("/provinces", GetProvincesAsync);
         api.MapGet("/offices", GetOfficesAsync);
+        api.MapGet("/provinces/{code}/timeline", GetTimelineAsync);
+        api.MapGet("/insights", GetInsightsAsync);
+        api.MapGet("/status", GetStatusAsync);
+        api.MapGet("/events", GetEvents)
+            .WithSummary("Server-sent events: new, changed and gone slots and freshness changes, as they happen.")
+            .WithDescription("text/event-stream. Event types: status (data: the /api/status object, first on connect and on every change), " +
+                "new, changed, gone (data: {kind, slot} with slot as in /api/slots).");
+    }
+
+    public const int DefaultTimelineHours = 72;
+    public const int MaxTimelineHours = 24 * 14;
+    public const int TimelineLimit = 300;
+
+    /// <param name="code">Any of the 107 province codes (SU answers with CA's slots).</param>
+    /// <param name="hours">Slots alive at some point in the last N hours (1–336, default 72).</param>
+    private static async Task<Results<JsonHttpResult<TimelineDto>, ProblemHttpResult>> GetTimelineAsync(
+        string code, string? hours, IDashboardQueries queries, ReadCache cache, TimeProvider time, HttpContext http, CancellationToken cancellationToken)
+    {
+        if (!ProvinceCatalog.TryNormalize(code, out var agendaCode))
+            return BadRequest("Unknown province", $"'{Shorten(code)}' is not an Italian province code (two letters, e.g. TO).");
+        if (!TryWholeNumber(hours, DefaultTimelineHours, MaxTimelineHours, out var span))
+            return BadRequest("Invalid hours", $"hours must be a whole number from 1 to {MaxTimelineHours}.");
+
+        var now = time.GetUtcNow();
+        var since = now - TimeSpan.FromHours(span);
+        var lives = await cache.GetAsync(("timeline", agendaCode, span), ct => queries.GetTimelineAsync(agendaCode, since, TimelineLimit, ct), cancellationToken);
+        var dto = new TimelineDto(agendaCode, ApiFormat.Instant(since), ApiFormat.Instant(now), lives
+            .Select(l => new TimelineSlotDto(SlotDto.From(l.Slot), l.Places.Select(p => new PlacesPointDto(ApiFormat.Instant(p.At), p.Places)).ToArray()))
+            .ToArray());
+        return Json(http, dto, ApiJsonContext.Default.TimelineDto);
+    }
+
+    /// <param name="province">Optional; absent = every province.</param>
+    /// <param name="weeks">Slots first seen in the last N weeks (1–52, default 8).</param>
+    private static async Task<Results<JsonHttpResult<InsightsDto>, ProblemHttpResult>> GetInsightsAsync(
+        string? province, string? weeks, IDashboardQueries queries, ReadCache cache, TimeProvider time, HttpContext http, CancellationToken cancellationToken)
+    {
+        if (!TryProvince(province, out var agendaCode, out var problem)) return problem;
+        if (!TryWholeNumber(weeks, Insights.DefaultWeeks, Insights.MaxWeeks, out var span))
+            return BadRequest("Invalid weeks", $"weeks must be a whole number from 1 to {Insights.MaxWeeks}.");
+
+        var dto = await cache.GetAsync(("insights", agendaCode, span), async ct =>
+        {
+            var now = time.GetUtcNow();
+            var facts = await queries.GetSlotFactsAsync(agendaCode, now - TimeSpan.FromDays(7 * span), ct);
+            var offices = await queries.GetOfficesAsync(agendaCode, ct);
+            return Insights.Compute(agendaCode, span, now, facts, offices);
+        }, cancellationToken);
+        return Json(http, dto, ApiJsonContext.Default.InsightsDto);
+    }
+
+    private static async Task<JsonHttpResult<StatusDto>> GetStatusAsync(
+        FreshnessProbe freshness, ReadCache cache, HttpContext http, CancellationToken cancellationToken)
+    {
+        var status = await cache.GetAsync("status", freshness.CheckAsync, cancellationToken);
+        return Json(http, status, ApiJsonContext.Default.StatusDto);
+    }
+
+    private static ServerSentEventsResult<string> GetEvents(LiveSlotFeed feed, FreshnessProbe freshness, HttpContext http) =>
+        TypedResults.ServerSentEvents(Stream(feed, freshness, http.RequestAborted));
+
+    private static async IAsyncEnumerable<SseItem<string>> Stream(
+        LiveSlotFeed feed, FreshnessProbe freshness, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        // Listen first, then say where things stand: nothing that happens in between is lost.
+        var events = feed.ListenAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+        await using (events.ConfigureAwait(false))
+        {
+            var first = events.MoveNextAsync();
+            var status = await freshness.CheckAsync(cancellationToken).ConfigureAwait(false);
+            yield return new SseItem<string>(JsonSerializer.Serialize(status, ApiJsonContext.Default.StatusDto), "status");
+            while (await first.ConfigureAwait(false))
+            {
+                yield return new SseItem<string>(events.Current.Data, events.Current.Type);
+                first = events.MoveNextAsync();
+            }
+        }
+    }
+
+    private static bool TryWholeNumber(string? text, int fallback, int max, out int value)
+    {
+        value = fallback;
+        if (string.IsNullOrWhiteSpace(text)) return true;
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value >= 1 && value <= max;
     }
 
     /// <param name="sort"><c>date</c> (default: by slot date and time) or <c>recent</c> (latest gone or seen first).</param>
@@ -60,10 +148,17 @@ internal static class StatusApi
         }
 
         IReadOnlyList<SlotDto> result;
-        if (recentFirst)
+        if (recentFirst && slotState == SlotState.Gone)
         {
-            // IDashboardQueries orders by slot date only; "most recently gone" is ordered here over the widest
-            // window the API allows (cached, so one database read serves every limit).
+            result = await cache.GetAsync(
+                ("gone-recent", agendaCode, take),
+                async ct => (IReadOnlyList<SlotDto>)(await queries.GetRecentlyGoneAsync(agendaCode, take, ct)).Select(SlotDto.From).ToArray(),
+                cancellationToken);
+        }
+        else if (recentFirst)
+        {
+            // Open (or all) slots, latest seen first: ordered here over the widest window the API allows
+            // (cached, so one database read serves every limit).
             var window = await cache.GetAsync(
                 ("slots", agendaCode, slotState, MaxLimit),
                 ct => queries.GetSlotsAsync(agendaCode, slotState, MaxLimit, ct), cancellationToken);

@@ -1,50 +1,12 @@
-// PassportBot dashboard: vanilla JS, same-origin requests only, DOM built with textContent (no HTML injection).
+// PassportBot dashboard, home page: map, provinces, open and recently gone slots, places over time, live feed.
 (() => {
   "use strict";
+  const { $, t, el, svg, day, clock, stamp, number, duration, slotKey, getJson } = PB;
 
   const REFRESH_MS = 30000;
-  const SVG_NS = "http://www.w3.org/2000/svg"; // an XML namespace name, never fetched
-  const ZONE = "Europe/Rome";
-
-  const TEXT = {
-    it: {
-      subtitle: "Appuntamenti per il passaporto nelle questure italiane",
-      statOpen: "Appuntamenti liberi", statProvinces: "Province con disponibilità", statFirst: "Prima data libera",
-      statSubscribers: "Iscrizioni attive", mapTitle: "Mappa delle disponibilità", provincesTitle: "Province",
-      searchProvince: "Cerca provincia", colProvince: "Provincia", colRegion: "Regione", colOpen: "Liberi",
-      colOffices: "Uffici", colSubscribers: "Iscritti", colFirstDate: "Prima data", openTitle: "Appuntamenti liberi",
-      filterProvince: "Provincia", allProvinces: "Tutte", colDate: "Data", colTime: "Ora", colOffice: "Ufficio",
-      colProv: "Prov.", colPlaces: "Posti", colFirstSeen: "Visto dalle", noOpen: "Nessun appuntamento libero al momento.",
-      chartTitle: "Posti nel tempo", chartHint: "Seleziona un appuntamento per vederne la storia.",
-      goneTitle: "Appena spariti", goneHint: "Quanto è durato ogni appuntamento prima di essere prenotato",
-      colMaxPlaces: "Posti max", colGoneAt: "Sparito alle", colLifetime: "Durata", noGone: "Nessun appuntamento sparito di recente.",
-      footer: "Dati aggiornati ogni 30 secondi. Nessun dato personale è mostrato.",
-      updated: "Aggiornato alle {0}", loading: "Caricamento…", failed: "Aggiornamento non riuscito ({0}), nuovo tentativo tra 30 s",
-      tooltip: "{0} ({1}) · {2} liberi", servedBy: "servita da {0}", noHistory: "Storia non disponibile.",
-      chartOf: "{0} · {1} ore {2}", places: "posti", mapLabel: "Province italiane colorate per numero di appuntamenti liberi",
-      legendNone: "0", legendMany: "di più",
-    },
-    en: {
-      subtitle: "Passport appointments at Italian police offices",
-      statOpen: "Open slots", statProvinces: "Provinces with slots", statFirst: "First open date",
-      statSubscribers: "Active subscriptions", mapTitle: "Availability map", provincesTitle: "Provinces",
-      searchProvince: "Search province", colProvince: "Province", colRegion: "Region", colOpen: "Open",
-      colOffices: "Offices", colSubscribers: "Subscribers", colFirstDate: "First date", openTitle: "Open slots",
-      filterProvince: "Province", allProvinces: "All", colDate: "Date", colTime: "Time", colOffice: "Office",
-      colProv: "Prov.", colPlaces: "Places", colFirstSeen: "First seen", noOpen: "No open slots right now.",
-      chartTitle: "Places over time", chartHint: "Select a slot to see its history.",
-      goneTitle: "Recently gone", goneHint: "How long each slot lived before it was booked",
-      colMaxPlaces: "Max places", colGoneAt: "Gone at", colLifetime: "Lived", noGone: "No slot has gone recently.",
-      footer: "Data refreshed every 30 seconds. No personal data is shown.",
-      updated: "Updated at {0}", loading: "Loading…", failed: "Refresh failed ({0}), retrying in 30 s",
-      tooltip: "{0} ({1}) · {2} open", servedBy: "served by {0}", noHistory: "History not available.",
-      chartOf: "{0} · {1} at {2}", places: "places", mapLabel: "Italian provinces coloured by number of open slots",
-      legendNone: "0", legendMany: "more",
-    },
-  };
+  const GONE_ROWS = 100;
 
   const state = {
-    lang: localStorage.getItem("pb.lang") === "en" ? "en" : "it",
     provinces: [],
     open: [],
     gone: [],
@@ -61,69 +23,18 @@
     },
   };
 
-  const $ = (id) => document.getElementById(id);
-  const t = (key, ...args) => (TEXT[state.lang][key] ?? key).replace(/\{(\d)\}/g, (_, i) => String(args[Number(i)]));
-
-  function el(tag, props = {}, ...children) {
-    const node = document.createElement(tag);
-    for (const [name, value] of Object.entries(props)) {
-      if (value === undefined || value === null) continue;
-      if (name === "class") node.className = value;
-      else if (name === "text") node.textContent = value;
-      else if (name.startsWith("data-")) node.setAttribute(name, value);
-      else node[name] = value;
-    }
-    for (const child of children) {
-      if (child !== null && child !== undefined) node.append(child instanceof Node ? child : String(child));
-    }
-    return node;
-  }
-
-  function svg(tag, attrs = {}) {
-    const node = document.createElementNS(SVG_NS, tag);
-    for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, String(value));
-    return node;
-  }
-
-  // ---- formatting -------------------------------------------------------------------------------------------
-  const locale = () => (state.lang === "en" ? "en-GB" : "it-IT");
-  const day = (iso) => (iso ? iso.slice(8, 10) + "/" + iso.slice(5, 7) + "/" + iso.slice(0, 4) : "–");
-  const clock = (instant) => new Intl.DateTimeFormat(locale(), { timeZone: ZONE, hour: "2-digit", minute: "2-digit" }).format(new Date(instant));
-  const stamp = (instant) => instant
-    ? new Intl.DateTimeFormat(locale(), { timeZone: ZONE, day: "2-digit", month: "2-digit", hour: "2-digit", minute: "2-digit" }).format(new Date(instant))
-    : "–";
-  const number = (n) => new Intl.NumberFormat(locale()).format(n);
-
-  function duration(ms) {
-    if (!(ms >= 0)) return "–";
-    const minutes = Math.round(ms / 60000);
-    if (minutes < 1) return "< 1 min";
-    if (minutes < 60) return minutes + " min";
-    const hours = Math.floor(minutes / 60);
-    if (hours < 48) return hours + " h " + String(minutes % 60).padStart(2, "0") + " min";
-    return Math.floor(hours / 24) + (state.lang === "en" ? " d " : " g ") + (hours % 24) + " h";
-  }
-
-  const slotKey = (s) => `${s.officeId}|${s.date}|${s.time}`;
-
   // ---- data -------------------------------------------------------------------------------------------------
-  async function getJson(path) {
-    const response = await fetch(path, { headers: { Accept: "application/json" }, cache: "no-store" });
-    if (!response.ok) throw new Error("HTTP " + response.status);
-    return response.json();
-  }
-
   async function refresh() {
     const province = state.slotProvince ? "&province=" + encodeURIComponent(state.slotProvince) : "";
     try {
       const [provinces, open, gone] = await Promise.all([
         getJson("/api/provinces"),
         getJson("/api/slots?state=open&limit=1000" + province),
-        getJson("/api/slots?state=gone&sort=recent&limit=100" + province),
+        getJson(`/api/slots?state=gone&sort=recent&limit=${GONE_ROWS}` + province),
       ]);
       state.provinces = provinces;
       state.open = open;
-      state.gone = gone.map((s) => ({ ...s, lifetime: Date.parse(s.goneAt) - Date.parse(s.firstSeen) }));
+      state.gone = gone.map(withLifetime);
       render();
       setStatus("updated", false, clock(Date.now()));
       // Keep the chart live too: follow the selected slot, or start with the earliest open one.
@@ -134,11 +45,31 @@
     }
   }
 
+  const withLifetime = (s) => ({ ...s, lifetime: s.goneAt ? Date.parse(s.goneAt) - Date.parse(s.firstSeen) : null });
+
   function setStatus(key, isError, arg) {
     state.status = { key, isError, arg };
     const node = $("status");
     node.textContent = t(key, arg);
     node.classList.toggle("error", isError);
+  }
+
+  // Live events change the tables at once; the aggregates (map, counts) follow with a refresh shortly after,
+  // once the API's short cache has caught up.
+  let refreshSoon = null;
+  function onLive(kind, slot) {
+    const matches = !state.slotProvince || slot.province === state.slotProvince;
+    const key = slotKey(slot);
+    if (matches) {
+      state.open = state.open.filter((s) => slotKey(s) !== key);
+      if (kind !== "gone") state.open.push(slot);
+      else state.gone = [withLifetime(slot), ...state.gone.filter((s) => slotKey(s) !== key)].slice(0, GONE_ROWS);
+      renderOpen();
+      renderGone();
+    }
+    if (kind !== "changed") PB.liveLine(kind, slot);
+    clearTimeout(refreshSoon);
+    refreshSoon = setTimeout(refresh, 2500);
   }
 
   // ---- rendering --------------------------------------------------------------------------------------------
@@ -163,51 +94,42 @@
     $("stat-subscribers").textContent = number(agenda.reduce((sum, p) => sum + p.subscribers, 0));
   }
 
-  const PALETTE = ["#d1fadf", "#a6f4c5", "#6ce9a6", "#32d583", "#12b76a", "#039855", "#05603a"];
-  function colour(openSlots, max) {
-    if (!openSlots) return "#e9ecf1";
-    const ratio = Math.log1p(openSlots) / Math.log1p(Math.max(max, 1));
-    return PALETTE[Math.min(PALETTE.length - 1, Math.floor(ratio * (PALETTE.length - 1) + 0.0001))];
-  }
-
-  function renderLegend() {
-    const legend = $("legend");
-    legend.replaceChildren(el("span", { text: t("legendNone") }));
-    const none = el("span", { class: "swatch" });
-    none.style.background = "#e9ecf1";
-    legend.append(none);
-    for (const c of PALETTE) {
-      const swatch = el("span", { class: "swatch" });
-      swatch.style.background = c;
-      legend.append(swatch);
-    }
-    legend.append(el("span", { text: t("legendMany") }));
-  }
-
   function renderMap() {
     const map = $("map");
     if (!state.map) return;
     const byCode = new Map(state.provinces.map((p) => [p.code, p]));
-    const max = Math.max(0, ...state.provinces.map((p) => p.openSlots));
-    for (const path of map.querySelectorAll("path")) {
-      const p = byCode.get(path.dataset.code);
-      path.setAttribute("fill", colour(p ? p.openSlots : 0, max));
-      path.classList.toggle("selected", path.dataset.code === state.slotProvince);
+    for (const link of map.querySelectorAll("a[data-code]")) {
+      const code = link.dataset.code;
+      const p = byCode.get(code);
+      const open = p ? p.openSlots : 0;
+      const cls = PB.classOf(open);
+      const path = link.firstElementChild;
+      path.setAttribute("fill", cls === 0 ? "url(#none-hatch)" : PB.CLASSES[cls - 1].colour);
+      path.setAttribute("data-class", String(cls));
+      link.setAttribute("aria-label", t("provinceLabel", p ? p.name : code, code, number(open)));
+      path.classList.toggle("selected", (p ? p.agendaCode : code) === state.slotProvince);
     }
   }
 
   function buildMap(data) {
     const map = $("map");
     map.setAttribute("viewBox", data.viewBox);
+    // "None" is hatched as well as grey, so it differs from the lowest class by more than colour.
+    const defs = svg("defs");
+    const pattern = svg("pattern", { id: "none-hatch", width: 6, height: 6, patternUnits: "userSpaceOnUse", patternTransform: "rotate(45)" });
+    pattern.append(svg("rect", { width: 6, height: 6, fill: PB.NONE }), svg("line", { x1: 0, y1: 0, x2: 0, y2: 6, class: "hatch" }));
+    defs.append(pattern);
+    map.append(defs);
     for (const [code, shape] of Object.entries(data.provinces)) {
-      const path = svg("path", { d: shape.d, "data-code": code, tabindex: "0", role: "button", "aria-label": code });
-      path.addEventListener("mousemove", (e) => showTooltip(e, code));
-      path.addEventListener("mouseleave", hideTooltip);
-      path.addEventListener("focus", (e) => showTooltip(e, code));
-      path.addEventListener("blur", hideTooltip);
-      path.addEventListener("click", () => selectProvince(code));
-      path.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); selectProvince(code); } });
-      map.append(path);
+      // A real link: Tab reaches it, Enter opens the province page, and it can be shared or opened in a new tab.
+      const link = svg("a", { href: "/province/" + code, "data-code": code });
+      const path = svg("path", { d: shape.d, "data-code": code });
+      link.append(path);
+      link.addEventListener("mousemove", (e) => showTooltip(e, code));
+      link.addEventListener("mouseleave", hideTooltip);
+      link.addEventListener("focus", (e) => showTooltip(e, code));
+      link.addEventListener("blur", hideTooltip);
+      map.append(link);
     }
     state.map = data;
   }
@@ -221,21 +143,12 @@
     const wrap = $("map").parentElement.getBoundingClientRect();
     const box = event.clientX !== undefined && event.type === "mousemove"
       ? { x: event.clientX, y: event.clientY }
-      : (() => { const r = event.target.getBoundingClientRect(); return { x: r.left + r.width / 2, y: r.top + r.height / 2 }; })();
-    tip.style.left = Math.min(box.x - wrap.left + 14, wrap.width - tip.offsetWidth - 4) + "px";
+      : (() => { const r = event.currentTarget.getBoundingClientRect(); return { x: r.left + r.width / 2, y: r.top + r.height / 2 }; })();
+    tip.style.left = Math.max(0, Math.min(box.x - wrap.left + 14, wrap.width - tip.offsetWidth - 4)) + "px";
     tip.style.top = box.y - wrap.top + 14 + "px";
   }
 
   function hideTooltip() { $("tooltip").hidden = true; }
-
-  function selectProvince(code) {
-    const p = state.provinces.find((x) => x.code === code);
-    // The agenda knows Sud Sardegna as Cagliari; filter by the code the slots carry.
-    const agendaCode = p ? p.agendaCode : code;
-    state.slotProvince = state.slotProvince === agendaCode ? "" : agendaCode;
-    $("slot-province").value = state.slotProvince;
-    refresh();
-  }
 
   function renderProvinceFilter() {
     const select = $("slot-province");
@@ -249,73 +162,50 @@
     select.value = state.slotProvince;
   }
 
-  function sortRows(tableId, rows) {
+  function sorted(tableId, rows) {
     const { key, dir } = state.sort[tableId];
-    const type = document.querySelector(`#${tableId} th[data-key="${key}"]`)?.dataset.type ?? "text";
-    const value = (r) => (key === "date" ? r.date + " " + r.time : r[key]);
-    return [...rows].sort((a, b) => {
-      const x = value(a), y = value(b);
-      if (x === y) return 0;
-      if (x === null || x === undefined || x === "") return 1; // blanks last in either direction
-      if (y === null || y === undefined || y === "") return -1;
-      return (type === "number" ? x - y : String(x).localeCompare(String(y), "it")) * dir;
-    });
-  }
-
-  function markSort(tableId) {
-    const { key, dir } = state.sort[tableId];
-    for (const th of document.querySelectorAll(`#${tableId} th`)) {
-      if (th.dataset.key === key) th.setAttribute("aria-sort", dir > 0 ? "ascending" : "descending");
-      else th.removeAttribute("aria-sort");
-    }
+    PB.markSort($(tableId), key, dir);
+    return PB.sortRows($(tableId), rows, key, dir);
   }
 
   function renderProvinces() {
     const needle = state.search.trim().toLowerCase();
-    const rows = sortRows("provinces-table", state.provinces.filter((p) =>
+    const rows = sorted("provinces-table", state.provinces.filter((p) =>
       !needle || p.name.toLowerCase().includes(needle) || p.code.toLowerCase() === needle || p.region.toLowerCase().includes(needle)));
-    const body = document.querySelector("#provinces-table tbody");
-    body.replaceChildren(...rows.map((p) => {
-      const row = el("tr", {},
-        el("td", {}, el("span", { class: "code", text: p.code }), " ", p.name,
-          p.agendaCode !== p.code ? el("small", { class: "muted", text: " · " + t("servedBy", p.agendaCode) }) : null),
-        el("td", { text: p.region }),
-        el("td", { class: "num" }, el("span", { class: p.openSlots > 0 ? "pill on" : "pill", text: number(p.openSlots) })),
-        el("td", { class: "num", text: number(p.offices) }),
-        el("td", { class: "num", text: number(p.subscribers) }),
-        el("td", { text: day(p.firstOpenDate) }));
-      row.addEventListener("click", () => selectProvince(p.code));
-      row.classList.toggle("selected", p.agendaCode === state.slotProvince);
-      return row;
-    }));
-    markSort("provinces-table");
+    document.querySelector("#provinces-table tbody").replaceChildren(...rows.map((p) => el("tr", {},
+      el("td", {}, el("a", { href: "/province/" + p.code, class: "province-link" }, el("span", { class: "code", text: p.code }), " ", p.name),
+        p.agendaCode !== p.code ? el("small", { class: "muted", text: " · " + t("servedBy", p.agendaCode) }) : null),
+      el("td", { text: p.region }),
+      el("td", { class: "num" }, el("span", { class: p.openSlots > 0 ? "pill on" : "pill", text: number(p.openSlots) })),
+      el("td", { class: "num", text: number(p.offices) }),
+      el("td", { class: "num", text: number(p.subscribers) }),
+      el("td", { text: day(p.firstOpenDate) }))));
   }
 
   function slotRow(s, cells) {
     const row = el("tr", { "data-key": slotKey(s) }, ...cells);
     row.classList.toggle("selected", slotKey(s) === state.selected);
-    row.addEventListener("click", () => showHistory(s));
+    PB.activatable(row, () => showHistory(s));
     return row;
   }
 
   const officeCell = (s) => el("td", { class: "office" }, s.officeCode + " – " + s.officeName, el("small", { text: s.address }));
 
   function renderOpen() {
-    const rows = sortRows("open-table", state.open);
+    const rows = sorted("open-table", state.open);
     document.querySelector("#open-table tbody").replaceChildren(...rows.map((s) => slotRow(s, [
       el("td", { text: day(s.date) }),
       el("td", { text: s.time }),
       officeCell(s),
-      el("td", { class: "code", text: s.province }),
+      el("td", { class: "code" }, el("a", { href: "/province/" + s.province, text: s.province })),
       el("td", { class: "num" }, el("span", { class: "pill on", text: s.places })),
       el("td", { text: stamp(s.firstSeen) }),
     ])));
     $("open-empty").hidden = rows.length > 0;
-    markSort("open-table");
   }
 
   function renderGone() {
-    const rows = sortRows("gone-table", state.gone);
+    const rows = sorted("gone-table", state.gone);
     document.querySelector("#gone-table tbody").replaceChildren(...rows.map((s) => slotRow(s, [
       el("td", { text: day(s.date) }),
       el("td", { text: s.time }),
@@ -327,7 +217,6 @@
       el("td", { class: "num", text: duration(s.lifetime) }),
     ])));
     $("gone-empty").hidden = rows.length > 0;
-    markSort("gone-table");
   }
 
   // ---- chart ------------------------------------------------------------------------------------------------
@@ -390,49 +279,32 @@
     }
   }
 
-  // ---- language ---------------------------------------------------------------------------------------------
-  function applyLanguage() {
-    document.documentElement.lang = state.lang;
-    for (const node of document.querySelectorAll("[data-i18n]")) node.textContent = t(node.dataset.i18n);
-    for (const node of document.querySelectorAll("[data-i18n-placeholder]")) {
-      node.placeholder = t(node.dataset.i18nPlaceholder);
-      node.setAttribute("aria-label", node.placeholder);
-    }
+  // ---- wiring -----------------------------------------------------------------------------------------------
+  function onLanguage() {
     $("map-title").textContent = t("mapLabel");
-    for (const button of document.querySelectorAll(".lang button")) button.setAttribute("aria-pressed", String(button.dataset.lang === state.lang));
-    renderLegend();
+    PB.legend($("legend"));
     if (state.status) setStatus(state.status.key, state.status.isError, state.status.arg);
     if (state.provinces.length) render();
     if (state.selectedSlot) showHistory(state.selectedSlot);
   }
 
-  // ---- wiring -----------------------------------------------------------------------------------------------
   function wire() {
-    for (const button of document.querySelectorAll(".lang button")) {
-      button.addEventListener("click", () => {
-        state.lang = button.dataset.lang;
-        localStorage.setItem("pb.lang", state.lang);
-        applyLanguage();
-      });
-    }
-    for (const th of document.querySelectorAll("table.sortable th[data-key]")) {
-      th.addEventListener("click", () => {
-        const tableId = th.closest("table").id;
-        const current = state.sort[tableId];
-        state.sort[tableId] = current.key === th.dataset.key
-          ? { key: current.key, dir: -current.dir }
-          : { key: th.dataset.key, dir: th.dataset.type === "number" ? -1 : 1 };
+    PB.wireLanguage(onLanguage);
+    for (const table of document.querySelectorAll("table.sortable")) {
+      PB.sortable(table, (key, type) => {
+        const current = state.sort[table.id];
+        state.sort[table.id] = current.key === key ? { key, dir: -current.dir } : { key, dir: type === "number" ? -1 : 1 };
         render();
       });
     }
     $("province-search").addEventListener("input", (e) => { state.search = e.target.value; renderProvinces(); });
-    $("slot-province").addEventListener("change", (e) => { state.slotProvince = e.target.value; refresh(); });
+    $("slot-province").addEventListener("change", (e) => { state.slotProvince = e.target.value; renderMap(); refresh(); });
     document.addEventListener("visibilitychange", () => { if (!document.hidden) refresh(); });
   }
 
   async function start() {
     wire();
-    applyLanguage();
+    PB.applyLanguage();
     setStatus("loading", false);
     try {
       buildMap(await getJson("/assets/provinces.map.json"));
@@ -440,6 +312,9 @@
       setStatus("failed", true, error.message);
     }
     await refresh();
+    // After a reconnection the events missed while away are not replayed: read everything again.
+    let connected = false;
+    PB.connectLive({ slot: onLive, reconnected: () => { if (connected) refresh(); connected = true; } });
     setInterval(() => { if (!document.hidden) refresh(); }, REFRESH_MS);
   }
 
