@@ -33,6 +33,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<IDashboardQueries, DashboardQueries>();
         services.TryAddSingleton<ISettingsStore, SettingsStore>();
         services.TryAddSingleton<ILeaseStore, LeaseStore>();
+        services.TryAddSingleton<IOfficeDirectory, OfficeDirectory>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MigrateOnStartService>());
         return services;
     }

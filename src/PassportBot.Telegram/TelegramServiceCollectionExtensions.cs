@@ -56,6 +56,7 @@ public static class TelegramServiceCollectionExtensions
             sp.GetRequiredService<ILogger<BotReplies>>()));
         services.TryAddSingleton<BotConversation>();
         services.TryAddSingleton<AdminCommands>();
+        services.TryAddSingleton<FilterConversation>();
         services.TryAddSingleton<TextCommandHandler>();
         services.TryAddSingleton<CallbackQueryHandler>();
         services.TryAddSingleton<BotUpdateHandler>();

@@ -114,6 +114,32 @@ public abstract class SubscriberFilterStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Office_directory_lists_polled_offices_with_their_first_open_day()
+    {
+        var turin = new Office(40, "TOPQ60", "Questura di Torino", "Corso Vinzaglio 10", "Torino", "TO", new TimeOnly(9, 0));
+        var moncalieri = new Office(41, "TOPC01", "Commissariato Moncalieri", "Via Real Collegio 1", "Moncalieri", "TO", new TimeOnly(9, 0));
+        var directory = (IOfficeDirectory)Store.Services.GetService(typeof(IOfficeDirectory))!;
+        Assert.Empty(await directory.GetOfficesAsync("TO", None));
+
+        var lifecycle = new SlotLifecycle(SlotLifecycle.DefaultGraceWindow);
+        var at = Clock.GetUtcNow();
+        await using (var uow = await Store.Availability.BeginAsync("TO", None))
+        {
+            await uow.UpsertOfficesAsync([turin, moncalieri], None);
+            await uow.SaveSlotsAsync(
+                [
+                    lifecycle.Offer(null, new SlotObservation(new SlotKey(40, new DateOnly(2026, 4, 20), new TimeOnly(9, 0)), 1), "TO", at),
+                    lifecycle.Offer(null, new SlotObservation(new SlotKey(40, new DateOnly(2026, 4, 3), new TimeOnly(9, 0)), 1), "TO", at),
+                ], at, None);
+            await uow.CommitAsync(None);
+        }
+
+        var offices = await directory.GetOfficesAsync("TO", None);
+        Assert.Equal([new OfficeSummary(moncalieri, null), new OfficeSummary(turin, new DateOnly(2026, 4, 3))], offices);
+        Assert.Empty(await directory.GetOfficesAsync("MI", None));
+    }
+
+    [Fact]
     public async Task Stored_user_shows_everything_and_erase_removes_all_of_it()
     {
         var joined = Clock.GetUtcNow();

@@ -10,8 +10,11 @@ public abstract class BotTestBase : IAsyncLifetime
     protected TelegramTestHost Host { get; private set; } = null!;
     protected FakeBotApiServer Server => Host.Server;
 
-    public async Task InitializeAsync() =>
-        Host = await TelegramTestHost.StartAsync((services, config) => services.AddTelegramBot(config), captureSubscriptionRequests: true);
+    public async Task InitializeAsync() => Host = await StartHostAsync();
+
+    /// <summary>The bot alone by default; tests that need more components register them here.</summary>
+    protected virtual Task<TelegramTestHost> StartHostAsync() =>
+        TelegramTestHost.StartAsync((services, config) => services.AddTelegramBot(config), captureSubscriptionRequests: true);
 
     public async Task DisposeAsync() => await Host.DisposeAsync();
 

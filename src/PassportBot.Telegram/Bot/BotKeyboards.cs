@@ -11,6 +11,7 @@ public static class BotKeyboards
         var rows = new List<InlineKeyboardButton[]> { new[] { Button(t.ButtonSubscribe, CallbackAction.Regions) } };
         if (followsAny)
         {
+            rows.Add([Button(FilterTexts.For(language).ButtonFilters, CallbackAction.Filters)]);
             rows.Add([Button(t.ButtonUnsubscribe, CallbackAction.UnsubscribeMenu)]);
             rows.Add([Button(t.ButtonRemoveAll, CallbackAction.RemoveAllAsk)]);
         }

@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
 using PassportBot.Domain;
+using PassportBot.Domain.Filters;
 
 namespace PassportBot.Telegram.Bot;
 
@@ -17,6 +18,15 @@ public enum CallbackKind
     RemoveAllAsk,
     RemoveAllConfirm,
     Language,
+    Filters,
+    FilterMenu,
+    FilterValue,
+    FilterClear,
+    Offices,
+    OfficeToggle,
+    OfficesAll,
+    EraseAsk,
+    EraseConfirm,
 }
 
 /// <summary>What an inline button asks for, encoded as compact callback data ("r:7", "s:TO", ...; always
@@ -30,6 +40,20 @@ public sealed record CallbackAction(CallbackKind Kind, string? Argument = null)
     public static CallbackAction UnsubscribeMenu { get; } = new(CallbackKind.UnsubscribeMenu);
     public static CallbackAction RemoveAllAsk { get; } = new(CallbackKind.RemoveAllAsk);
     public static CallbackAction RemoveAllConfirm { get; } = new(CallbackKind.RemoveAllConfirm);
+    public static CallbackAction Filters { get; } = new(CallbackKind.Filters);
+    public static CallbackAction FilterClear { get; } = new(CallbackKind.FilterClear);
+    public static CallbackAction EraseAsk { get; } = new(CallbackKind.EraseAsk);
+    public static CallbackAction EraseConfirm { get; } = new(CallbackKind.EraseConfirm);
+
+    /// <summary>The choices for one filter field (see <see cref="FilterField"/>).</summary>
+    public static CallbackAction FilterMenu(char field) => new(CallbackKind.FilterMenu, field.ToString());
+
+    /// <summary>Sets one filter field; for days the value toggles one weekday ("0".."6") or clears ("all").</summary>
+    public static CallbackAction FilterValue(char field, string value) => new(CallbackKind.FilterValue, $"{field}:{value}");
+
+    public static CallbackAction Offices(string questuraCode) => new(CallbackKind.Offices, questuraCode);
+    public static CallbackAction OfficeToggle(string questuraCode, string officeCode) => new(CallbackKind.OfficeToggle, $"{questuraCode}:{officeCode}");
+    public static CallbackAction OfficesAll(string questuraCode) => new(CallbackKind.OfficesAll, questuraCode);
 
     public static CallbackAction Region(int index) => new(CallbackKind.Region, index.ToString(CultureInfo.InvariantCulture));
     public static CallbackAction PickProvince(Province p) => new(CallbackKind.PickProvince, p.Code);
@@ -66,6 +90,15 @@ public sealed record CallbackAction(CallbackKind Kind, string? Argument = null)
             "s" when IsProvinceCode(argument) => new CallbackAction(CallbackKind.Subscribe, argument),
             "x" when IsProvinceCode(argument) => new CallbackAction(CallbackKind.Unsubscribe, argument),
             "l" when argument is "it" or "en" => new CallbackAction(CallbackKind.Language, argument),
+            "f" when argument is null => Filters,
+            "fc" when argument is null => FilterClear,
+            "e" when argument is null => EraseAsk,
+            "E" when argument is null => EraseConfirm,
+            "fs" when argument is { Length: 1 } && FilterField.Menus.Contains(argument[0]) => new CallbackAction(CallbackKind.FilterMenu, argument),
+            "fv" when IsFilterValue(argument) => new CallbackAction(CallbackKind.FilterValue, argument),
+            "o" when IsQuesturaCode(argument) => new CallbackAction(CallbackKind.Offices, argument),
+            "oa" when IsQuesturaCode(argument) => new CallbackAction(CallbackKind.OfficesAll, argument),
+            "ot" when IsOfficeToggle(argument) => new CallbackAction(CallbackKind.OfficeToggle, argument),
             _ => null,
         };
         return action is not null;
@@ -79,6 +112,40 @@ public sealed record CallbackAction(CallbackKind Kind, string? Argument = null)
     private static bool IsProvinceCode(string? s) =>
         s is { Length: 2 } && s.All(char.IsAsciiLetterUpper) && ProvinceCatalog.TryGet(s, out _);
 
+    /// <summary>The field and value of a <see cref="CallbackKind.FilterValue"/> action.</summary>
+    public (char Field, string Value) FilterSetting => (Argument![0], Argument[2..]);
+
+    /// <summary>The agenda province and office code of a <see cref="CallbackKind.OfficeToggle"/> action.</summary>
+    public (string Province, string OfficeCode) OfficeSetting => (Argument![..2], Argument[3..]);
+
+    private static bool IsQuesturaCode(string? s) =>
+        s is { Length: 2 } && s.All(char.IsAsciiLetterUpper) && ProvinceCatalog.ForQuestura(s) is not null;
+
+    private static bool IsOfficeToggle(string? s) =>
+        s is { Length: >= 5 and <= 15 } && s[2] == ':' && IsQuesturaCode(s[..2]) && IsOfficeCode(s[3..]);
+
+    public static bool IsOfficeCode(string s) =>
+        s.Length is >= 2 and <= 12 && s.All(c => char.IsAsciiLetterUpper(c) || char.IsAsciiDigit(c));
+
+    // Only the canonical form each button is made with: a value must read back to exactly itself.
+    private static bool IsFilterValue(string? s)
+    {
+        if (s is not { Length: >= 3 } || s[1] != ':') return false;
+        var value = s[2..];
+        return s[0] switch
+        {
+            FilterField.Within => value == "off" || FilterInput.ParseWithin(value) is { IsValid: true, Value: { } n } && Canonical(n) == value,
+            FilterField.MinPlaces => value == "off" || FilterInput.ParseMinPlaces(value) is { IsValid: true, Value: { } n } && Canonical(n) == value,
+            FilterField.Before => value == "off" || DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _),
+            FilterField.Days => value == "all" || value is { Length: 1 } && value[0] is >= '0' and <= '6',
+            FilterField.Quiet => value == "off" || FilterInput.ParseQuiet(value) is { IsValid: true, Value: { } q } && q.ToString() == value,
+            FilterField.Gone => value is "on" or "off",
+            _ => false,
+        };
+    }
+
+    private static string Canonical(int n) => n.ToString(CultureInfo.InvariantCulture);
+
     private static string Prefix(CallbackKind kind) => kind switch
     {
         CallbackKind.Menu => "m",
@@ -91,6 +158,15 @@ public sealed record CallbackAction(CallbackKind Kind, string? Argument = null)
         CallbackKind.RemoveAllAsk => "a",
         CallbackKind.RemoveAllConfirm => "A",
         CallbackKind.Language => "l",
+        CallbackKind.Filters => "f",
+        CallbackKind.FilterMenu => "fs",
+        CallbackKind.FilterValue => "fv",
+        CallbackKind.FilterClear => "fc",
+        CallbackKind.Offices => "o",
+        CallbackKind.OfficeToggle => "ot",
+        CallbackKind.OfficesAll => "oa",
+        CallbackKind.EraseAsk => "e",
+        CallbackKind.EraseConfirm => "E",
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 }

@@ -10,6 +10,7 @@ namespace PassportBot.Telegram.Bot;
 /// tampered, stale or unknown data get a polite notice.</summary>
 public sealed partial class CallbackQueryHandler(
     BotConversation conversation,
+    FilterConversation filters,
     BotReplies replies,
     ILogger<CallbackQueryHandler> logger)
 {
@@ -104,6 +105,11 @@ public sealed partial class CallbackQueryHandler(
                 var (html, keyboard) = await conversation.MainMenuAsync(chat, ct);
                 await EditAsync(chat, messageId, html, keyboard, ct);
                 return (chat, chat.Texts.LanguageSet);
+
+            case CallbackKind.Filters or CallbackKind.FilterMenu or CallbackKind.FilterValue or CallbackKind.FilterClear
+                or CallbackKind.Offices or CallbackKind.OfficeToggle or CallbackKind.OfficesAll
+                or CallbackKind.EraseAsk or CallbackKind.EraseConfirm:
+                return (chat, await filters.ApplyAsync(chat, messageId, action, ct));
 
             default:
                 return (chat, t.ButtonExpired);

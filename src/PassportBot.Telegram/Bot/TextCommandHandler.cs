@@ -7,11 +7,13 @@ using Telegram.Bot.Types.Enums;
 
 namespace PassportBot.Telegram.Bot;
 
-/// <summary>Commands typed by users: /start, /subscribe, /unsubscribe, /list, /stop, /lang, /help, and the
+/// <summary>Commands typed by users: /start, /subscribe, /unsubscribe, /list, /stop, /lang, /help, the filter
+/// commands (see <see cref="FilterConversation"/>), and the
 /// admin commands for admins in private chats (elsewhere a message that may hold a secret is deleted).
 /// Never echoes a whole message back.</summary>
 public sealed partial class TextCommandHandler(
     BotConversation conversation,
+    FilterConversation filters,
     BotReplies replies,
     AdminCommands admin,
     IOptions<TelegramOptions> options,
@@ -25,8 +27,9 @@ public sealed partial class TextCommandHandler(
         var chat = await conversation.LoadAsync(message.Chat.Id, isPrivate, cancellationToken);
         if (!SlashCommand.TryParse(message.Text, out var command))
         {
-            // In groups, plain chatter is not addressed to us.
-            if (isPrivate) await ReplyAsync(chat, chat.Texts.FreeTextHelp + "\n\n" + chat.Texts.Help, cancellationToken);
+            // In groups, plain chatter is not addressed to us. In private, a municipality's name gets /town's answer.
+            if (isPrivate && !(message.Text is { } text && await filters.TryTownAsync(chat, text, cancellationToken)))
+                await ReplyAsync(chat, chat.Texts.FreeTextHelp + "\n\n" + chat.Texts.Help, cancellationToken);
             return;
         }
 
@@ -47,7 +50,10 @@ public sealed partial class TextCommandHandler(
                 await UnsubscribeAsync(chat, command, cancellationToken);
                 break;
             case "list":
-                await ReplyAsync(chat, BotConversation.ProvinceList(chat.Texts, await conversation.ProvincesAsync(chat, cancellationToken)), cancellationToken);
+                await ReplyAsync(chat, await filters.ProvinceListAsync(chat, cancellationToken), cancellationToken);
+                break;
+            case var name when FilterConversation.Commands.Contains(name):
+                await filters.HandleCommandAsync(chat, command, cancellationToken);
                 break;
             case "stop":
                 await ReplyAsync(chat, await conversation.RemoveAllAsync(chat, cancellationToken), cancellationToken);
