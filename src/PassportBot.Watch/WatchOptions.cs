@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using PassportBot.Domain;
+using PassportBot.Domain.Filters;
 
 namespace PassportBot.Watch;
 
@@ -20,6 +21,21 @@ public sealed class WatchOptions
 
     /// <summary>Only slots with at least this many free places.</summary>
     public int MinPlaces { get; set; } = 1;
+
+    /// <summary>Only slots within this many days from today (Rome).</summary>
+    public int? WithinDays { get; set; }
+
+    /// <summary>Only slots on these weekdays (Italian or English names: lun, mon, lun-ven); empty: every day.</summary>
+    public List<string> Days { get; set; } = [];
+
+    /// <summary>The slot filter these options describe, the same one the bot applies to its subscribers.</summary>
+    public SubscriberFilter ToSubscriberFilter() => new SubscriberFilter
+    {
+        Before = Before,
+        WithinDays = WithinDays,
+        MinPlaces = MinPlaces > 1 ? MinPlaces : null,
+        Days = Days.Count == 0 ? null : FilterInput.ParseDays(string.Join(' ', Days)).Value,
+    }.WithOffices(Offices);
 
     /// <summary>Time between two scans of every province (a random ±10 % is added).</summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(45);
@@ -71,7 +87,8 @@ public sealed class WatchOptions
 
     public string Describe() => string.Create(CultureInfo.InvariantCulture,
         $"provinces {string.Join(",", QuesturaProvinces)}; offices {(Offices.Count == 0 ? "all" : string.Join(",", Offices))}; " +
-        $"before {(Before is { } b ? b.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "any day")}; min places {MinPlaces}");
+        $"before {(Before is { } b ? b.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "any day")}; min places {MinPlaces}; " +
+        $"within {(WithinDays is { } w ? $"{w} days" : "any")}; days {(Days.Count == 0 ? "all" : string.Join(",", Days))}");
 }
 
 public sealed class WatchOptionsValidator : IValidateOptions<WatchOptions>
@@ -85,6 +102,10 @@ public sealed class WatchOptionsValidator : IValidateOptions<WatchOptions>
         foreach (var c in o.Offices.Where(c => string.IsNullOrWhiteSpace(c) || c.Trim().Length > 16))
             errors.Add($"Invalid office code '{c}' (e.g. TOPQ60; `passportbot offices --province TO` lists them).");
         if (o.MinPlaces < 1) errors.Add($"Minimum places must be at least 1 (got {o.MinPlaces}).");
+        if (o.WithinDays is { } within && (within < 1 || within > FilterInput.MaxWithinDays))
+            errors.Add($"Within days must be between 1 and {FilterInput.MaxWithinDays} (got {within}).");
+        if (o.Days.Count > 0 && FilterInput.ParseDays(string.Join(' ', o.Days)).Error is { } dayError)
+            errors.Add($"Unknown weekday '{dayError.Input}' (use mon tue wed thu fri sat sun, lun mar mer gio ven sab dom, or a range like mon-fri).");
         if (o.Interval <= TimeSpan.Zero) errors.Add($"The interval must be positive (got {o.Interval}).");
         if (o.MaxBackoff < o.Interval) errors.Add("Watch:MaxBackoff must not be shorter than the interval.");
         if (o.CredentialCheckInterval <= TimeSpan.Zero) errors.Add("Watch:CredentialCheckInterval must be positive.");

@@ -29,7 +29,7 @@ public sealed partial class Watcher(
     private const int RecentEvents = 10;
     private readonly WatchOptions options = watchOptions.Value;
     private readonly WatchStateStore store = new(watchOptions.Value.EffectiveStateFile);
-    private readonly WatchFilter filter = WatchFilter.From(watchOptions.Value);
+    private readonly WatchFilter filter = WatchFilter.From(watchOptions.Value, time);
     private SlotTracker tracker = null!;
     private bool paused;
     private bool missingReported;

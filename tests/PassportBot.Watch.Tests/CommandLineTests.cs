@@ -32,6 +32,9 @@ public sealed class CommandLineTests
     [InlineData("watch --province TO --interval soon", "is not a valid interval")]
     [InlineData("watch --province TO --before 2027-13-01", "is not a date")]
     [InlineData("watch --province TO --min-places 0", "--min-places must be")]
+    [InlineData("watch --province TO --within 0", "--within must be")]
+    [InlineData("watch --province TO --within soon", "--within must be")]
+    [InlineData("watch --province TO --days mon funday", "'funday' is not a weekday")]
     [InlineData("watch --province TO --telegram-token 123:abc", "--telegram-token needs --chat-id")]
     [InlineData("watch --province TO --chat-id notanumber", "notanumber")]
     [InlineData("offices", "--province")]
@@ -49,7 +52,7 @@ public sealed class CommandLineTests
         var root = Root(Configure(), Terminal(new LineWriter(), new LineWriter()));
         foreach (var interval in new[] { "45s", "2m", "00:00:45", "1m30s" })
         {
-            var parse = root.Parse($"watch -p to --province MI,RM --office TOPQ60 --before 2027-03-31 --min-places 2 --interval {interval} " +
+            var parse = root.Parse($"watch -p to --province MI,RM --office TOPQ60 --before 2027-03-31 --min-places 2 --within 30 --days mon tue lun-ven --interval {interval} " +
                 "--cookie-file c --csrf-file x --telegram-token 1:a --chat-id -100123 --notify-gone --quiet --plain --state s.json --lang en --Agenda:BaseUrl=http://127.0.0.1:9");
             Assert.Empty(parse.Errors);
         }

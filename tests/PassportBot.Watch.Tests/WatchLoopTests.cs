@@ -87,6 +87,29 @@ public sealed class WatchLoopTests
     }
 
     [Fact]
+    public async Task Within_and_weekday_filters_are_respected()
+    {
+        await using var agenda = await Agenda.StartAsync();
+        using var folder = new TestFolder();
+        folder.WriteCredentials(agenda.Simulator.Credentials);
+        agenda.AddSlot("TOPQ60", 3, 10, 1);   // matches: within 7 days, on the chosen weekday
+        agenda.AddSlot("TOPQ60", 4, 11, 1);   // the next weekday
+        agenda.AddSlot("TOPQ60", 10, 12, 1);  // the same weekday a week later: beyond --within 7
+        var clock = FixedClock.AtRealNow();
+        var weekday = Agenda.Today.AddDays(3).DayOfWeek.ToString().ToLowerInvariant();
+
+        await using var run = await WatchRun.StartAsync(agenda.Simulator, folder, clock, new Dictionary<string, string?>
+        {
+            ["Watch:WithinDays"] = "7",
+            ["Watch:Days:0"] = weekday,
+        });
+        await run.Output.WaitForAsync(l => l.Count >= 1, "the matching slot");
+        await run.WaitForPollsAsync(3);
+
+        Assert.Equal([NewLine("TOPQ60", "Questura di Torino", 3, "10:00", 1, clock)], run.Output.Lines);
+    }
+
+    [Fact]
     public async Task A_slot_is_gone_after_two_polls_without_it_and_a_flicker_is_not_news()
     {
         await using var agenda = await Agenda.StartAsync();

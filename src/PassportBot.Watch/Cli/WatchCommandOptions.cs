@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using PassportBot.Agenda;
+using PassportBot.Domain.Filters;
 using PassportBot.Watch.Hosting;
 
 namespace PassportBot.Watch.Cli;
@@ -31,6 +32,26 @@ internal sealed class WatchCommandOptions
     {
         Description = "Only slots with at least this many free places (default 1).",
         Validators = { r => { if (r.Tokens.Count > 0 && (!int.TryParse(r.Tokens[0].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < 1)) r.AddError("--min-places must be a whole number, at least 1."); } },
+    };
+
+    public Option<int?> Within { get; } = new("--within")
+    {
+        Description = "Only slots within this many days from today (Rome time), 1 to 366.",
+        Validators = { r => { if (r.Tokens.Count > 0 && !FilterInput.ParseWithin(r.Tokens[0].Value).IsValid) r.AddError($"--within must be a whole number of days from 1 to {FilterInput.MaxWithinDays}."); } },
+    };
+
+    public Option<string[]> Days { get; } = new("--days")
+    {
+        Description = "Only slots on these weekdays: --days mon tue fri, --days lun-ven (Italian or English names).",
+        AllowMultipleArgumentsPerToken = true,
+        Validators =
+        {
+            r =>
+            {
+                if (FilterInput.ParseDays(string.Join(' ', r.Tokens.Select(t => t.Value))).Error is { } e)
+                    r.AddError($"--days: '{e.Input}' is not a weekday (mon tue wed thu fri sat sun, lun mar mer gio ven sab dom, or a range like mon-fri).");
+            },
+        },
     };
 
     public Option<TimeSpan?> Interval { get; } = new("--interval")
@@ -83,7 +104,7 @@ internal sealed class WatchCommandOptions
     public Option<bool> Verbose { get; } = new("--verbose") { Description = "Diagnostic logs on standard error." };
 
     public IEnumerable<Option> All =>
-        [Province, Office, Before, MinPlaces, Interval, CookieFile, CsrfFile, TelegramToken, ChatId, NotifyGone, Language, Quiet, Plain, State, Demo, Verbose];
+        [Province, Office, Before, MinPlaces, Within, Days, Interval, CookieFile, CsrfFile, TelegramToken, ChatId, NotifyGone, Language, Quiet, Plain, State, Demo, Verbose];
 
     /// <summary>Configuration keys set by the options that were given.</summary>
     public Dictionary<string, string?> ToConfiguration(ParseResult parse, bool demo)
@@ -99,6 +120,8 @@ internal sealed class WatchCommandOptions
         SetList(map, W + nameof(WatchOptions.Offices), WatchCommands.Codes(parse.GetValue(Office)));
         if (parse.GetValue(Before) is { } before) map[W + nameof(WatchOptions.Before)] = before.ToString("yyyy-MM-dd", inv);
         if (parse.GetValue(MinPlaces) is { } min) map[W + nameof(WatchOptions.MinPlaces)] = min.ToString(inv);
+        if (parse.GetValue(Within) is { } within) map[W + nameof(WatchOptions.WithinDays)] = within.ToString(inv);
+        SetList(map, W + nameof(WatchOptions.Days), (parse.GetValue(Days) ?? []).SelectMany(d => d.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray());
         if (parse.GetValue(Interval) is { } interval) map[W + nameof(WatchOptions.Interval)] = interval.ToString("c", inv);
         if (parse.GetValue(ChatId) is { } chat) map[W + nameof(WatchOptions.ChatId)] = chat.ToString(inv);
         if (parse.GetValue(NotifyGone)) map[W + nameof(WatchOptions.NotifyGone)] = "true";

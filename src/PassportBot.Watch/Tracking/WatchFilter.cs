@@ -1,34 +1,34 @@
 using PassportBot.Domain;
+using PassportBot.Domain.Filters;
 
 namespace PassportBot.Watch.Tracking;
 
-/// <summary>What the user asked to watch: which offices, up to which day, with how many free places.</summary>
+/// <summary>What the user asked to watch: which provinces, and the same <see cref="SubscriberFilter"/> the bot
+/// applies to its subscribers (offices, date limits, places, weekdays).</summary>
 public sealed class WatchFilter
 {
     private readonly HashSet<string> provinces;
-    private readonly HashSet<string> officeCodes;
+    private readonly TimeProvider time;
 
-    public WatchFilter(IEnumerable<string> provinces, IEnumerable<string> officeCodes, DateOnly? before, int minPlaces)
+    public WatchFilter(IEnumerable<string> provinces, SubscriberFilter filter, TimeProvider time)
     {
         this.provinces = provinces.Select(p => p.Trim().ToUpperInvariant()).ToHashSet(StringComparer.Ordinal);
-        this.officeCodes = officeCodes.Select(c => c.Trim().ToUpperInvariant()).Where(c => c.Length > 0).ToHashSet(StringComparer.Ordinal);
-        Before = before;
-        MinPlaces = Math.Max(1, minPlaces);
+        Filter = filter;
+        this.time = time;
     }
 
-    public static WatchFilter From(WatchOptions options) =>
-        new(options.QuesturaProvinces, options.Offices, options.Before, options.MinPlaces);
+    public static WatchFilter From(WatchOptions options, TimeProvider time) =>
+        new(options.QuesturaProvinces, options.ToSubscriberFilter(), time);
 
-    public DateOnly? Before { get; }
-
-    public int MinPlaces { get; }
+    public SubscriberFilter Filter { get; }
 
     /// <summary>Whether slots of this office on this day are watched at all (places aside).</summary>
     public bool Watches(Office office, DateOnly date) =>
         provinces.Contains(office.Province.ToUpperInvariant())
-        && (officeCodes.Count == 0 || officeCodes.Contains(office.Code.ToUpperInvariant()))
-        && (Before is not { } last || date <= last);
+        && Filter.Accepts(office.Code.ToUpperInvariant(), date, TimeOnly.MinValue, int.MaxValue, RomeTime.Today(time));
 
     /// <summary>Whether a slot as seen now is of interest; one that stops being so counts as gone.</summary>
-    public bool Accepts(Office office, SlotObservation slot) => slot.Places >= MinPlaces && Watches(office, slot.Key.Date);
+    public bool Accepts(Office office, SlotObservation slot) =>
+        provinces.Contains(office.Province.ToUpperInvariant())
+        && Filter.Accepts(office.Code.ToUpperInvariant(), slot.Key.Date, slot.Key.Time, slot.Places, RomeTime.Today(time));
 }
