@@ -137,6 +137,8 @@ public sealed class FilterBotTests : BotTestBase
     {
         await UseLanguageAsync(language);
         await FollowAsync("TO", language == "en" ? Language.English : Language.Italian);
+        var (start, _) = await SayAsync(Chat, "/start");
+        Assert.Contains("f", CallbackData(start));
         var (menu, _) = await SayAsync(Chat, "/filters");
         Assert.Contains(header, menu.Text);
         var id = menu.ResultMessageId!.Value;

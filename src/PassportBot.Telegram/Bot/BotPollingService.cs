@@ -159,6 +159,10 @@ internal static class BotCommandTexts
         ("unsubscribe", "Smetti di seguire una provincia"),
         ("list", "Le province che segui"),
         ("stop", "Smetti di seguire tutte le province"),
+        ("filters", "I tuoi filtri: date, giorni, posti, ore silenziose"),
+        ("offices", "Scegli gli uffici di una provincia, es. /offices TO"),
+        ("town", "Quale Questura serve un comune, es. /town Moncalieri"),
+        ("privacy", "Cosa conserviamo su di te e come cancellarlo"),
         ("lang", "Lingua: /lang it o /lang en"),
         ("help", "Aiuto"),
     ];
@@ -170,6 +174,10 @@ internal static class BotCommandTexts
         ("unsubscribe", "Stop following a province"),
         ("list", "The provinces you follow"),
         ("stop", "Stop following all provinces"),
+        ("filters", "Your filters: dates, days, places, quiet hours"),
+        ("offices", "Choose a province's offices, e.g. /offices TO"),
+        ("town", "Which Questura serves a town, e.g. /town Moncalieri"),
+        ("privacy", "What we store about you and how to erase it"),
         ("lang", "Language: /lang en or /lang it"),
         ("help", "Help"),
     ];
