@@ -65,6 +65,10 @@ public enum RecipientKind
 {
     /// <summary>A Telegram chat; the address is its numeric chat id.</summary>
     Telegram,
+    /// <summary>A configured webhook; the address is its name under <c>Notifications:Webhooks</c>.</summary>
+    Webhook,
+    /// <summary>A configured ntfy topic; the address is its name under <c>Notifications:Ntfy</c>.</summary>
+    Ntfy,
 }
 
 /// <summary>Where a notification goes: a kind of target and its address there.</summary>

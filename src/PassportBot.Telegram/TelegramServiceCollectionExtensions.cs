@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using PassportBot.Telegram.Bot;
 using PassportBot.Telegram.Dispatching;
 using PassportBot.Telegram.Sending;
+using PassportBot.Targets;
 
 namespace PassportBot.Telegram;
 
@@ -33,6 +34,8 @@ public static class TelegramServiceCollectionExtensions
         services.TryAddSingleton<DispatcherMetrics>();
         services.TryAddSingleton<MessageDispatcher>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, DispatcherService>());
+        // Webhooks and ntfy are delivered beside Telegram, from their own queue.
+        services.AddNotificationTargets(configuration);
         if (!services.Any(d => d.ServiceType == typeof(DispatcherHealthCheck)))
         {
             services.TryAddSingleton<DispatcherHealthCheck>();

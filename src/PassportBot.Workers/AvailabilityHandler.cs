@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using PassportBot.Domain;
 using PassportBot.Messaging;
 using PassportBot.Storage;
+using PassportBot.Targets;
 
 namespace PassportBot.Workers;
 
@@ -15,7 +16,8 @@ public sealed partial class AvailabilityHandler(
     OutboxSignal outboxSignal,
     IOptions<WorkersOptions> options,
     TimeProvider time,
-    ILogger<AvailabilityHandler> logger)
+    ILogger<AvailabilityHandler> logger,
+    NotificationTargets? targets = null)
 {
     private readonly SlotLifecycle _lifecycle = new(options.Value.GraceWindow, options.Value.MissesToClose);
 
@@ -71,6 +73,8 @@ public sealed partial class AvailabilityHandler(
             var subscribers = await subscriptions.GetSubscribersAsync(province, ct).ConfigureAwait(false);
             var opensAt = update.Operation == AvailabilityOperation.InsertScheduled ? update.BookableAt : null;
             var messages = FanOut.Build(province, announcements, subscribers, opensAt, at, update.PollId, time.GetUtcNow(), Random.Shared);
+            // Webhook and ntfy targets first: the relay then hands them to their own queue before the bulk DMs.
+            messages.InsertRange(0, TargetFanOut.Announced(targets, province, announcements, opensAt, at, update.PollId, time.GetUtcNow()));
             if (messages.Count > 0)
             {
                 await uow.EnqueueAsync(Queues.Message.Name, messages.ConvertAll(MessageJson.SerializeToString), time.GetUtcNow(), ct).ConfigureAwait(false);
@@ -112,8 +116,12 @@ public sealed partial class AvailabilityHandler(
         }
 
         await uow.SaveSlotsAsync(outcomes, at, ct).ConfigureAwait(false);
+        List<OutgoingMessage> gone = closed == 0 ? [] : TargetFanOut.Gone(targets, province, outcomes,
+            offices.GroupBy(o => o.Office.Id).ToDictionary(g => g.Key, g => g.First().Office), at, null, time.GetUtcNow());
+        if (gone.Count > 0)
+            await uow.EnqueueAsync(Queues.Message.Name, gone.ConvertAll(MessageJson.SerializeToString), time.GetUtcNow(), ct).ConfigureAwait(false);
         await uow.CommitAsync(ct).ConfigureAwait(false);
-        return new Result(0, closed, 0);
+        return new Result(0, closed, gone.Count);
     }
 
     /// <summary>The site has been seen to list a slot twice; keep the first, and drop slots of other offices.</summary>

@@ -83,7 +83,9 @@ public sealed partial class OutboxRelayService(
             }
         }
 
-        if (messages.Count > 0) await bus.PublishManyAsync(Queues.Message, messages, ct).ConfigureAwait(false);
+        // Webhook and ntfy notifications have their own queue, so they never wait behind Telegram's rate limit.
+        foreach (var group in messages.GroupBy(m => Queues.For(m.Recipient)))
+            await bus.PublishManyAsync(group.Key, group.ToList(), ct).ConfigureAwait(false);
         await outbox.DeleteAsync(done, ct).ConfigureAwait(false);
         return batch.Count;
     }

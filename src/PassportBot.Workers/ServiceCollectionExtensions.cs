@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using PassportBot.Agenda;
+using PassportBot.Targets;
 
 namespace PassportBot.Workers;
 
@@ -40,6 +41,7 @@ public static class ServiceCollectionExtensions
     public static IServiceCollection AddAvailabilityHandler(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddWorkerCore(configuration);
+        services.AddNotificationTargetOptions(configuration);
         services.TryAddSingleton<AvailabilityHandler>();
         services.AddHostedService<AvailabilityHandlerService>();
         services.AddOutboxRelay(configuration);

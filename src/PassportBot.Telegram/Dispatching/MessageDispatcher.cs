@@ -14,6 +14,7 @@ public sealed class TelegramUnavailableException(string message) : Exception(mes
 /// go back to the bus, formatting bugs fall back to plain text once, other bad requests are logged and counted.</summary>
 public sealed partial class MessageDispatcher(
     INotifier notifier,
+    IMessageBus bus,
     SendRateLimiter limiter,
     ISubscriptionStore subscriptions,
     DispatcherMetrics metrics,
@@ -26,6 +27,12 @@ public sealed partial class MessageDispatcher(
 
     public async Task DispatchAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
+        if (Queues.For(message.Recipient) != Queues.Message)
+        {
+            // A webhook or ntfy notification that came this way: hand it to its own queue and consumer.
+            await bus.PublishAsync(Queues.For(message.Recipient), message, cancellationToken);
+            return;
+        }
         if (message.Recipient?.Kind != RecipientKind.Telegram || message.ChatId == 0)
         {
             // Nothing else can deliver it and a retry would not change that.
