@@ -70,7 +70,7 @@ public static class CommandLine
 
     private static Command DeadLetterCommand()
     {
-        var queue = new Option<string>("--queue") { Description = "Queue whose dead letters to act on (new_user, new_availabilities, message).", DefaultValueFactory = _ => Queues.Message.Name };
+        var queue = new Option<string>("--queue") { Description = "Queue whose dead letters to act on (new_user, new_availabilities, message, targets).", DefaultValueFactory = _ => Queues.Message.Name };
         var max = new Option<int>("--max") { Description = "At most this many messages.", DefaultValueFactory = _ => 100 };
 
         var list = new Command("list", "Show dead-lettered messages without removing them.") { TreatUnmatchedTokensAsErrors = false };

@@ -7,6 +7,7 @@ using PassportBot.Agenda;
 using PassportBot.Agenda.Simulator.Hosting;
 using PassportBot.Messaging;
 using PassportBot.Storage;
+using PassportBot.Targets;
 using PassportBot.Telegram;
 using PassportBot.Watch;
 using PassportBot.Watch.Cli;
@@ -26,6 +27,7 @@ public static class ConfigurationCheck
         [AgendaOptions.Section] = typeof(AgendaOptions),
         [BusOptions.Section] = typeof(BusOptions),
         [DemoOptions.Section] = typeof(DemoOptions),
+        [NotificationTargetsOptions.Section] = typeof(NotificationTargetsOptions),
         [SimulatorOptions.Section] = typeof(SimulatorOptions),
         [StorageOptions.Section] = typeof(StorageOptions),
         [TelegramOptions.Section] = typeof(TelegramOptions),
@@ -95,6 +97,12 @@ public static class ConfigurationCheck
     private static void CheckValue(IConfigurationSection section, Type type, List<string> errors)
     {
         var target = Nullable.GetUnderlyingType(type) ?? type;
+        if (DictionaryValueType(target) is { } valueType)
+        {
+            // Named entries (Notifications:Webhooks:<name>): any key, each checked as the value type.
+            foreach (var item in section.GetChildren()) CheckValue(item, valueType, errors);
+            return;
+        }
         if (ElementType(target) is { } element)
         {
             // A JSON array becomes keys 0, 1, 2…; a single value is not a list.
@@ -128,6 +136,11 @@ public static class ConfigurationCheck
         type.IsPrimitive || type.IsEnum || type == typeof(string) || type == typeof(decimal) || type == typeof(TimeSpan)
         || type == typeof(DateOnly) || type == typeof(TimeOnly) || type == typeof(DateTime) || type == typeof(DateTimeOffset)
         || type == typeof(Uri) || type == typeof(Guid);
+
+    private static Type? DictionaryValueType(Type type) =>
+        type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Dictionary<,>) && type.GetGenericArguments()[0] == typeof(string)
+            ? type.GetGenericArguments()[1]
+            : null;
 
     private static Type? ElementType(Type type)
     {

@@ -22,6 +22,8 @@ public static class ServiceCollectionExtensions
         services.AddOptions<AdminOptions>().Bind(configuration.GetSection("Telegram"));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<OutboxSignal>();
+        // Webhook and ntfy targets the availability handler fans out to, beside subscribers.
+        services.AddNotificationTargetOptions(configuration);
         return services;
     }
 
@@ -41,7 +43,6 @@ public static class ServiceCollectionExtensions
     public static IServiceCollection AddAvailabilityHandler(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddWorkerCore(configuration);
-        services.AddNotificationTargetOptions(configuration);
         services.TryAddSingleton<AvailabilityHandler>();
         services.AddHostedService<AvailabilityHandlerService>();
         services.AddOutboxRelay(configuration);
