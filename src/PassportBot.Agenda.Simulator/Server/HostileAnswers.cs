@@ -11,7 +11,7 @@ internal static class HostileAnswers
     public const long GzipBombInflatedBytes = 256L * 1024 * 1024;
     public const long HugeJsonBytes = 64L * 1024 * 1024;
 
-    // Built on first use (about a second of CPU): 256 MB of JSON whitespace compresses to about 256 KB.
+    // Built on first use: 256 MB of JSON whitespace in about 256 KB.
     private static readonly Lazy<byte[]> GzipBomb = new(BuildGzipBomb);
 
     private static readonly byte[] OfficeRow = Encoding.UTF8.GetBytes(
@@ -84,20 +84,25 @@ internal static class HostileAnswers
         await body.WriteAsync(tail, cancellationToken);
     }
 
+    /// <summary>Concatenated gzip members (RFC 1952 allows them; decoders inflate them one after the other): one
+    /// member of 1 MiB of blanks, compressed once and repeated, so building the bomb costs milliseconds.</summary>
     private static byte[] BuildGzipBomb()
     {
+        const int block = 1024 * 1024;
+        var blanks = new byte[block];
+        Array.Fill(blanks, (byte)' ');
+        var member = Gzip(blanks);
         using var output = new MemoryStream();
-        using (var gzip = new GZipStream(output, CompressionLevel.SmallestSize, leaveOpen: true))
-        {
-            var head = Encoding.UTF8.GetBytes("""{"list":[""");
-            var tail = Encoding.UTF8.GetBytes("]}");
-            gzip.Write(head);
-            var blanks = new byte[1024 * 1024];
-            Array.Fill(blanks, (byte)' ');
-            for (long written = head.Length + tail.Length; written < GzipBombInflatedBytes; written += blanks.Length)
-                gzip.Write(blanks, 0, (int)Math.Min(blanks.Length, GzipBombInflatedBytes - written));
-            gzip.Write(tail);
-        }
+        output.Write(Gzip(Encoding.UTF8.GetBytes("""{"list":[""")));
+        for (long inflated = 0; inflated + block <= GzipBombInflatedBytes; inflated += block) output.Write(member);
+        output.Write(Gzip(Encoding.UTF8.GetBytes("]}")));
+        return output.ToArray();
+    }
+
+    private static byte[] Gzip(byte[] data)
+    {
+        using var output = new MemoryStream();
+        using (var gzip = new GZipStream(output, CompressionLevel.SmallestSize, leaveOpen: true)) gzip.Write(data);
         return output.ToArray();
     }
 }
