@@ -45,7 +45,9 @@ public static class AgendaServiceCollectionExtensions
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             })
             // Handlers already recycle connections (PooledConnectionLifetime); this lets singletons hold the client.
-            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+            // The client says what failed in its own words; request logs would only repeat URLs.
+            .RemoveAllLoggers();
         services.TryAddTransient<IProvinceScanner, ProvinceScanner>();
         return services;
     }

@@ -12,6 +12,10 @@ public sealed class TelegramOptions
     /// <summary>Bot token from BotFather. Secret: never logged. Empty = no Telegram (console output).</summary>
     public string? Token { get; set; }
 
+    /// <summary>A file holding the token, read at start when <see cref="Token"/> is empty (a mounted secret, or a
+    /// file readable by the service alone).</summary>
+    public string? TokenFile { get; set; }
+
     public string ApiBaseUrl { get; set; } = DefaultApiBaseUrl;
 
     /// <summary>Private chats allowed to use /cookie, /csrf and /status, and that receive alerts.</summary>

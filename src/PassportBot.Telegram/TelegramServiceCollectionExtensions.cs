@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PassportBot.Agenda.Credentials;
 using PassportBot.Telegram.Bot;
 using PassportBot.Telegram.Dispatching;
 using PassportBot.Telegram.Sending;
@@ -48,7 +49,8 @@ public static class TelegramServiceCollectionExtensions
     public static IServiceCollection AddTelegramBot(this IServiceCollection services, IConfiguration configuration)
     {
         AddTelegramCore(services, configuration);
-        if (string.IsNullOrWhiteSpace(configuration[$"{TelegramOptions.Section}:{nameof(TelegramOptions.Token)}"]))
+        if (string.IsNullOrWhiteSpace(configuration[$"{TelegramOptions.Section}:{nameof(TelegramOptions.Token)}"])
+            && string.IsNullOrWhiteSpace(configuration[$"{TelegramOptions.Section}:{nameof(TelegramOptions.TokenFile)}"]))
         {
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, BotDisabledNotice>());
             return services;
@@ -67,10 +69,28 @@ public static class TelegramServiceCollectionExtensions
         return services;
     }
 
+    /// <summary><c>Telegram:TokenFile</c>, cleaned like the agenda token files; a file that cannot be read stops the
+    /// start with one line naming it (never its content).</summary>
+    private static void ReadTokenFile(TelegramOptions o, ILogger logger)
+    {
+        if (o.HasToken || string.IsNullOrWhiteSpace(o.TokenFile)) return;
+        string? token;
+        try
+        {
+            token = SecretFile.Read(o.TokenFile, headerName: null, logger);
+        }
+        catch (IOException ex)
+        {
+            throw new OptionsValidationException(Options.DefaultName, typeof(TelegramOptions), [$"Telegram:TokenFile: {ex.Message}"]);
+        }
+        o.Token = token ?? throw new OptionsValidationException(Options.DefaultName, typeof(TelegramOptions), [$"Telegram:TokenFile '{o.TokenFile}' is empty."]);
+    }
+
     private static void AddTelegramCore(IServiceCollection services, IConfiguration configuration)
     {
         if (services.Any(d => d.ServiceType == typeof(TelegramClientFactory))) return;
-        services.AddOptions<TelegramOptions>().Bind(configuration.GetSection(TelegramOptions.Section)).ValidateOnStart();
+        services.AddOptions<TelegramOptions>().Bind(configuration.GetSection(TelegramOptions.Section)).ValidateOnStart()
+            .PostConfigure<ILoggerFactory>((o, logs) => ReadTokenFile(o, logs.CreateLogger(typeof(TelegramOptions).FullName!)));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TelegramOptions>, TelegramOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
 

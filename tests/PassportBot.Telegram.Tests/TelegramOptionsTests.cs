@@ -20,6 +20,35 @@ public sealed class TelegramOptionsTests
     }
 
     [Fact]
+    public void The_token_can_come_from_a_file_cleaned_like_the_agenda_token_files()
+    {
+        var file = Path.Combine(Path.GetTempPath(), "passportbot-token-" + Guid.NewGuid().ToString("N"));
+        File.WriteAllText(file, "\n " + Token + " \r\n");
+        try
+        {
+            var o = Resolve(new() { ["Telegram:TokenFile"] = file });
+            Assert.Equal(Token, o.Token);
+            Assert.True(o.HasToken);
+            Assert.DoesNotContain(Token, o.ToString(), StringComparison.Ordinal);
+
+            // A token given directly wins over the file.
+            Assert.Equal("1:direct", Resolve(new() { ["Telegram:TokenFile"] = file, ["Telegram:Token"] = "1:direct" }).Token);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void A_token_file_that_cannot_be_read_is_one_line_naming_it()
+    {
+        var ex = Assert.Throws<OptionsValidationException>(() => Resolve(new() { ["Telegram:TokenFile"] = "/nonexistent/bot_token" }));
+        Assert.Contains("Telegram:TokenFile", Assert.Single(ex.Failures), StringComparison.Ordinal);
+        Assert.Contains("/nonexistent/bot_token", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Defaults_follow_telegram_published_limits()
     {
         var o = Resolve([]);

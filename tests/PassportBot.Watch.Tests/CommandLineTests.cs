@@ -105,6 +105,113 @@ public sealed class CommandLineTests
         Assert.True(File.Exists(folder.StateFile));
     }
 
+    /// <summary>The token is in every Bot API URL: whatever the verbosity and the Logging configuration, neither the
+    /// events, the diagnostic log nor an error may carry it, also when Telegram fails.</summary>
+    [Theory]
+    [InlineData(false, null)]
+    [InlineData(true, null)]
+    [InlineData(true, "Trace")]
+    [InlineData(true, "Debug")]
+    [InlineData(true, "Information")]
+    [InlineData(true, "Warning")]
+    [InlineData(false, "Trace")]
+    public async Task The_bot_token_never_appears_in_the_output_at_any_verbosity(bool verbose, string? logLevel)
+    {
+        await using var agenda = await Agenda.StartAsync();
+        await using var telegram = await PassportBot.Testing.FakeBotApiServer.StartAsync();
+        telegram.FailNext(1, 502, "sendMessage");
+        using var folder = new TestFolder();
+        folder.WriteCredentials(agenda.Simulator.Credentials);
+        agenda.AddSlot("TOPQ60", 10, 17, 1);
+        agenda.AddSlot("TOPC01", 11, 9, 1);
+        var output = new LineWriter();
+        var error = new LineWriter();
+        var settings = new Dictionary<string, string?> { ["Watch:Quiet"] = "true", ["Telegram:PerChatInterval"] = "00:00:00" };
+        if (logLevel is not null) settings["Logging:LogLevel:Default"] = logLevel;
+        var root = Root(Configure(settings), Terminal(output, error));
+        string[] args = ["watch", "--province", "TO", "--plain", "--interval", "1s", "--state", folder.StateFile,
+            "--cookie-file", folder.CookieFile, "--csrf-file", folder.CsrfFile, $"--Agenda:BaseUrl={agenda.Simulator.BaseUrl}", "--Agenda:MaxRetries", "0",
+            "--telegram-token", telegram.Token, "--chat-id", "4242", $"--Telegram:ApiBaseUrl={telegram.BaseUrl}"];
+        var parse = root.Parse(verbose ? [.. args, "--verbose"] : args);
+        Assert.Empty(parse.Errors);
+
+        using var stop = new CancellationTokenSource();
+        var exit = parse.InvokeAsync(cancellationToken: stop.Token);
+        await telegram.WaitForAsync(c => c.Count(x => x.Is("sendMessage") && x.Succeeded) == 2, TimeSpan.FromSeconds(20));
+        await stop.CancelAsync();
+        Assert.Equal(ExitCodes.Ok, await exit.WaitAsync(TimeSpan.FromSeconds(10)));
+
+        var everything = output.Text + error.Text;
+        Assert.Contains(telegram.Calls, c => c.Is("sendMessage") && c.StatusCode == 502); // the failure path ran too
+        Assert.DoesNotContain(telegram.Token, everything, StringComparison.Ordinal);
+        Assert.DoesNotContain(telegram.Token.Split(':')[1], everything, StringComparison.Ordinal);
+        if (verbose && logLevel is null or "Trace" or "Debug") Assert.Contains("dbug", error.Text, StringComparison.Ordinal); // the log did flow
+    }
+
+    [Fact]
+    public async Task The_bot_token_can_come_from_a_file()
+    {
+        await using var agenda = await Agenda.StartAsync();
+        await using var telegram = await PassportBot.Testing.FakeBotApiServer.StartAsync();
+        using var folder = new TestFolder();
+        folder.WriteCredentials(agenda.Simulator.Credentials);
+        var tokenFile = Path.Combine(folder.Path, "bot_token");
+        File.WriteAllText(tokenFile, telegram.Token + "\r\n");
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(tokenFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        agenda.AddSlot("TOPQ60", 10, 17, 1);
+        var output = new LineWriter();
+        var error = new LineWriter();
+        var root = Root(Configure(new Dictionary<string, string?> { ["Watch:Quiet"] = "true" }), Terminal(output, error));
+        var parse = root.Parse(["watch", "--province", "TO", "--plain", "--interval", "1s", "--state", folder.StateFile,
+            "--cookie-file", folder.CookieFile, "--csrf-file", folder.CsrfFile, $"--Agenda:BaseUrl={agenda.Simulator.BaseUrl}",
+            "--telegram-token-file", tokenFile, "--chat-id", "4242", $"--Telegram:ApiBaseUrl={telegram.BaseUrl}", "--verbose"]);
+        Assert.Empty(parse.Errors);
+
+        using var stop = new CancellationTokenSource();
+        var exit = parse.InvokeAsync(cancellationToken: stop.Token);
+        await telegram.WaitForCallAsync(c => c.Is("sendMessage") && c.Succeeded, TimeSpan.FromSeconds(20));
+        await stop.CancelAsync();
+        Assert.Equal(ExitCodes.Ok, await exit.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.DoesNotContain(error.Lines, l => l.Contains("can be read by other users", StringComparison.Ordinal) && l.Contains("bot_token", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_token_file_readable_by_others_gets_one_warning()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        await using var agenda = await Agenda.StartAsync();
+        await using var telegram = await PassportBot.Testing.FakeBotApiServer.StartAsync();
+        using var folder = new TestFolder();
+        folder.WriteCredentials(agenda.Simulator.Credentials);
+        var tokenFile = Path.Combine(folder.Path, "shared_token");
+        File.WriteAllText(tokenFile, telegram.Token);
+        File.SetUnixFileMode(tokenFile, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        var output = new LineWriter();
+        var error = new LineWriter();
+        var root = Root(Configure(new Dictionary<string, string?> { ["Watch:Quiet"] = "true" }), Terminal(output, error));
+        var parse = root.Parse(["watch", "--province", "TO", "--plain", "--interval", "1s", "--state", folder.StateFile,
+            "--cookie-file", folder.CookieFile, "--csrf-file", folder.CsrfFile, $"--Agenda:BaseUrl={agenda.Simulator.BaseUrl}",
+            "--telegram-token-file", tokenFile, "--chat-id", "4242", $"--Telegram:ApiBaseUrl={telegram.BaseUrl}", "--verbose"]);
+
+        using var stop = new CancellationTokenSource();
+        var exit = parse.InvokeAsync(cancellationToken: stop.Token);
+        await error.WaitForAsync(l => l.Any(x => x.Contains("can be read by other users", StringComparison.Ordinal)), "the warning");
+        await stop.CancelAsync();
+        await exit.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Single(error.Lines, l => l.Contains("can be read by other users", StringComparison.Ordinal) && l.Contains("shared_token", StringComparison.Ordinal));
+        Assert.DoesNotContain(telegram.Token, error.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_missing_token_file_is_one_clear_line()
+    {
+        var error = new LineWriter();
+        var root = Root(Configure(), Terminal(new LineWriter(), error));
+        var exit = await root.Parse("watch --province TO --plain --chat-id 5 --telegram-token-file /nonexistent/bot_token --Telegram:Token=").InvokeAsync();
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Contains("/nonexistent/bot_token", error.Text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Invalid_configuration_fails_the_watch_with_a_clear_message()
     {

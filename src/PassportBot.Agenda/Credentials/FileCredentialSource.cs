@@ -51,6 +51,8 @@ public sealed class FileCredentialSource(IOptions<AgendaOptions> options, ILogge
             if (version == lastVersion) return lastSnapshot;
 
             lastVersion = version;
+            SecretFile.WarnIfShared(o.CookieFile, logger);
+            SecretFile.WarnIfShared(o.CsrfTokenFile, logger);
             var cookieText = CredentialText.Normalize(cookie.File.Text, "Cookie");
             var csrfText = CredentialText.Normalize(csrf.File.Text, "X-CSRF-TOKEN");
             lastSnapshot = cookieText is null || csrfText is null

@@ -75,6 +75,11 @@ internal sealed class WatchCommandOptions
         Description = "Bot token from BotFather, to push new slots to --chat-id (or Telegram:Token / PASSPORTBOT_Telegram__Token).",
     };
 
+    public Option<string?> TelegramTokenFile { get; } = new("--telegram-token-file")
+    {
+        Description = "File holding the bot token (keeps it out of the process list; or Telegram:TokenFile). Should be readable by you alone (chmod 600).",
+    };
+
     public Option<long?> ChatId { get; } = new("--chat-id")
     {
         Description = "Telegram chat that receives the new slots, in the bot's message format.",
@@ -104,7 +109,7 @@ internal sealed class WatchCommandOptions
     public Option<bool> Verbose { get; } = new("--verbose") { Description = "Diagnostic logs on standard error." };
 
     public IEnumerable<Option> All =>
-        [Province, Office, Before, MinPlaces, Within, Days, Interval, CookieFile, CsrfFile, TelegramToken, ChatId, NotifyGone, Language, Quiet, Plain, State, Demo, Verbose];
+        [Province, Office, Before, MinPlaces, Within, Days, Interval, CookieFile, CsrfFile, TelegramToken, TelegramTokenFile, ChatId, NotifyGone, Language, Quiet, Plain, State, Demo, Verbose];
 
     /// <summary>Configuration keys set by the options that were given.</summary>
     public Dictionary<string, string?> ToConfiguration(ParseResult parse, bool demo)
@@ -134,6 +139,7 @@ internal sealed class WatchCommandOptions
         if (parse.GetValue(CookieFile) is { } cookieFile) map[A + nameof(AgendaOptions.CookieFile)] = cookieFile;
         if (parse.GetValue(CsrfFile) is { } csrfFile) map[A + nameof(AgendaOptions.CsrfTokenFile)] = csrfFile;
         if (parse.GetValue(TelegramToken) is { } token) map[WatchTelegramOptions.Section + ":" + nameof(WatchTelegramOptions.Token)] = token;
+        if (parse.GetValue(TelegramTokenFile) is { } tokenFile) map[WatchTelegramOptions.Section + ":" + nameof(WatchTelegramOptions.TokenFile)] = tokenFile;
         return map;
     }
 

@@ -42,6 +42,8 @@ public static class WatchCommands
         {
             if (result.GetResult(o.TelegramToken) is not null && result.GetResult(o.ChatId) is null)
                 result.AddError("--telegram-token needs --chat-id (the chat to send to).");
+            if (result.GetResult(o.TelegramTokenFile) is not null && result.GetResult(o.ChatId) is null)
+                result.AddError("--telegram-token-file needs --chat-id (the chat to send to).");
         });
         command.SetAction(async (ParseResult parse, CancellationToken ct) =>
         {

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PassportBot.Agenda;
+using PassportBot.Agenda.Credentials;
 using PassportBot.Agenda.Simulator.Hosting;
 using PassportBot.Watch.Output;
 using PassportBot.Watch.Push;
@@ -17,10 +18,13 @@ namespace PassportBot.Watch.Hosting;
 public static class WatchHost
 {
     public const string TelegramHttpClient = "PassportBot.Watch.Telegram";
+    internal const string TelegramLogCategory = "PassportBot.Watch.Telegram";
 
     /// <summary>Host with the agenda client only. <paramref name="configure"/> fills the configuration (the CLI adds
     /// appsettings.json, PASSPORTBOT_* variables and its command-line values there).</summary>
-    public static HostApplicationBuilder CreateAgendaBuilder(Action<IConfigurationManager> configure, bool demo, bool verbose = false)
+    /// <param name="log">Where <paramref name="verbose"/> logs go (standard error when null). The <c>Logging</c>
+    /// configuration section filters them as in every other command.</param>
+    public static HostApplicationBuilder CreateAgendaBuilder(Action<IConfigurationManager> configure, bool demo, bool verbose = false, TextWriter? log = null)
     {
         ArgumentNullException.ThrowIfNull(configure);
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings
@@ -30,12 +34,19 @@ public static class WatchHost
         });
         configure(builder.Configuration);
         builder.Logging.ClearProviders();
+        // Standard output belongs to the events or the live view.
+        var writer = log ?? Console.Error;
+        builder.Logging.Services.AddSingleton<ILoggerProvider>(sp => new TextWriterLoggerProvider(writer, sp.GetRequiredService<TimeProvider>()));
         if (verbose)
         {
             builder.Logging.SetMinimumLevel(LogLevel.Debug);
-            // Standard output belongs to the events or the live view.
-            builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
-            builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+            builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
+        }
+        else
+        {
+            // Quiet, except for what the user must act on: token files they cannot use or that others can read.
+            builder.Logging.AddFilter<TextWriterLoggerProvider>((category, level) => level >= LogLevel.Warning
+                && (category == TelegramLogCategory || category == typeof(FileCredentialSource).FullName));
         }
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddAgendaClient(builder.Configuration);
@@ -46,7 +57,8 @@ public static class WatchHost
     /// <summary>Host for the watch: the agenda client plus the watch loop, its output and the optional Telegram push.</summary>
     public static HostApplicationBuilder CreateWatchBuilder(Action<IConfigurationManager> configure, WatchTerminal terminal, bool demo, bool verbose = false)
     {
-        var builder = CreateAgendaBuilder(configure, demo, verbose);
+        ArgumentNullException.ThrowIfNull(terminal);
+        var builder = CreateAgendaBuilder(configure, demo, verbose, terminal.Error);
         builder.Services.AddPassportBotWatch(builder.Configuration, terminal, demo);
         return builder;
     }
@@ -54,7 +66,8 @@ public static class WatchHost
     public static IServiceCollection AddPassportBotWatch(this IServiceCollection services, IConfiguration configuration, WatchTerminal terminal, bool demo)
     {
         services.AddOptions<WatchOptions>().Bind(configuration.GetSection(WatchOptions.Section)).ValidateOnStart();
-        services.AddOptions<WatchTelegramOptions>().Bind(configuration.GetSection(WatchTelegramOptions.Section));
+        services.AddOptions<WatchTelegramOptions>().Bind(configuration.GetSection(WatchTelegramOptions.Section))
+            .PostConfigure<ILoggerFactory>((o, logs) => o.ResolveTokenFile(logs.CreateLogger(TelegramLogCategory)));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WatchOptions>, WatchOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WatchOptions>, WatchPushValidator>());
         services.TryAddSingleton(TimeProvider.System);
@@ -73,10 +86,14 @@ public static class WatchHost
 
         var chatId = configuration.GetValue<long?>($"{WatchOptions.Section}:{nameof(WatchOptions.ChatId)}");
         var token = configuration[$"{WatchTelegramOptions.Section}:{nameof(WatchTelegramOptions.Token)}"];
-        if (chatId is { } chat && !string.IsNullOrWhiteSpace(token))
+        var tokenFile = configuration[$"{WatchTelegramOptions.Section}:{nameof(WatchTelegramOptions.TokenFile)}"];
+        if (chatId is { } chat && (!string.IsNullOrWhiteSpace(token) || !string.IsNullOrWhiteSpace(tokenFile)))
         {
+            // The token is part of every Bot API URL: HttpClient's request logs would print it (as Telegram.Bot's
+            // examples warn), so this client has none.
             services.AddHttpClient(TelegramHttpClient, (sp, http) =>
-                http.Timeout = sp.GetRequiredService<IOptions<WatchTelegramOptions>>().Value.RequestTimeout);
+                http.Timeout = sp.GetRequiredService<IOptions<WatchTelegramOptions>>().Value.RequestTimeout)
+                .RemoveAllLoggers();
             services.AddSingleton<IChatSender>(sp =>
             {
                 var o = sp.GetRequiredService<IOptions<WatchTelegramOptions>>().Value;
@@ -101,9 +118,29 @@ public sealed class WatchTelegramOptions
 {
     public const string Section = "Telegram";
     public string? Token { get; set; }
+    /// <summary>A file holding the token (kept off the command line, where <c>ps</c> shows it); used when
+    /// <see cref="Token"/> is empty.</summary>
+    public string? TokenFile { get; set; }
     public string ApiBaseUrl { get; set; } = "https://api.telegram.org";
     public TimeSpan PerChatInterval { get; set; } = TimeSpan.FromSeconds(1);
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Why <see cref="TokenFile"/> gave no token, for the validator (never its content).</summary>
+    internal string? TokenFileProblem { get; private set; }
+
+    internal void ResolveTokenFile(ILogger logger)
+    {
+        if (!string.IsNullOrWhiteSpace(Token) || string.IsNullOrWhiteSpace(TokenFile)) return;
+        try
+        {
+            Token = SecretFile.Read(TokenFile, headerName: null, logger);
+            if (Token is null) TokenFileProblem = $"Telegram:TokenFile '{TokenFile}' is empty.";
+        }
+        catch (IOException ex)
+        {
+            TokenFileProblem = $"Telegram:TokenFile: {ex.Message}";
+        }
+    }
 }
 
 /// <summary>A chat id without a token (or the reverse on the command line) is a mistake worth stopping for.</summary>
@@ -113,8 +150,10 @@ public sealed class WatchPushValidator(IOptions<WatchTelegramOptions> telegram) 
     {
         var t = telegram.Value;
         var errors = new List<string>();
-        if (options.ChatId is not null && string.IsNullOrWhiteSpace(t.Token))
-            errors.Add("--chat-id needs a bot token: --telegram-token, Telegram:Token or PASSPORTBOT_Telegram__Token.");
+        if (options.ChatId is not null && t.TokenFileProblem is { } problem)
+            errors.Add(problem);
+        else if (options.ChatId is not null && string.IsNullOrWhiteSpace(t.Token))
+            errors.Add("--chat-id needs a bot token: --telegram-token-file, --telegram-token, Telegram:TokenFile, Telegram:Token or PASSPORTBOT_Telegram__Token.");
         if (options.ChatId is not null && !Uri.TryCreate(t.ApiBaseUrl, UriKind.Absolute, out _))
             errors.Add("Telegram:ApiBaseUrl must be an absolute URL.");
         if (options.ChatId is not null && t.PerChatInterval < TimeSpan.Zero) errors.Add("Telegram:PerChatInterval must not be negative.");
