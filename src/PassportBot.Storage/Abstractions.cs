@@ -192,4 +192,16 @@ public sealed class StorageOptions
     public string ConnectionString { get; set; } = "Data Source=passportbot.db";
     /// <summary>Apply migrations when the host starts.</summary>
     public bool MigrateOnStart { get; set; } = true;
+
+    public const int DefaultRetentionDays = 365;
+    public const int MaxRetentionDays = 36_500;
+    public const int DefaultRetentionBatchSize = 1000;
+    public const int MaxRetentionBatchSize = 100_000;
+
+    /// <summary>Places history, and slots closed (whose day is past too), older than this many days are deleted
+    /// once a day. 0 keeps everything.</summary>
+    public int RetentionDays { get; set; } = DefaultRetentionDays;
+
+    /// <summary>Rows deleted per statement while pruning, so no single transaction grows large.</summary>
+    public int RetentionBatchSize { get; set; } = DefaultRetentionBatchSize;
 }

@@ -21,6 +21,14 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
             // The value itself is not echoed: it may hold a password.
             failures.Add($"{StorageOptions.Section}:ConnectionString is not a valid connection string (expected key=value pairs separated by ';').");
         }
+        if (options.RetentionDays is < 0 or > StorageOptions.MaxRetentionDays)
+        {
+            failures.Add($"{StorageOptions.Section}:RetentionDays must be between 0 (keep everything) and {StorageOptions.MaxRetentionDays} (got {options.RetentionDays}).");
+        }
+        if (options.RetentionBatchSize is < 1 or > StorageOptions.MaxRetentionBatchSize)
+        {
+            failures.Add($"{StorageOptions.Section}:RetentionBatchSize must be between 1 and {StorageOptions.MaxRetentionBatchSize} (got {options.RetentionBatchSize}).");
+        }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

@@ -34,6 +34,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<ISettingsStore, SettingsStore>();
         services.TryAddSingleton<ILeaseStore, LeaseStore>();
         services.TryAddSingleton<IOfficeDirectory, OfficeDirectory>();
+        services.TryAddSingleton<IHistoryRetention, HistoryRetention>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MigrateOnStartService>());
         return services;
     }

@@ -25,23 +25,19 @@ public static class WebEndpointRouteBuilderExtensions
         return app;
     }
 
-    /// <summary><c>GET /health</c>, <c>GET /api/*</c>, <c>GET /openapi/v1.json</c>, the dashboard at <c>/</c>,
-    /// province pages at <c>/province/{code}</c> and the API page at <c>/api-docs</c>.</summary>
+    /// <summary><c>GET /health</c> (also <c>/health/ready</c> and <c>/health/live</c>), <c>GET /api/*</c>,
+    /// <c>GET /openapi/v1.json</c>, the dashboard at <c>/</c>, province pages at <c>/province/{code}</c> and the API
+    /// page at <c>/api-docs</c>.</summary>
     public static IEndpointRouteBuilder MapPassportBotWeb(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
 
         // Degraded (e.g. expired agenda credentials) still answers 200: the host is up and serving.
-        endpoints.MapHealthChecks("/health", new HealthCheckOptions
-        {
-            ResponseWriter = HealthResponseWriter.WriteAsync,
-            ResultStatusCodes =
-            {
-                [Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy] = StatusCodes.Status200OK,
-                [Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded] = StatusCodes.Status200OK,
-                [Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
-            },
-        });
+        // /health and /health/ready run every check (the dependencies); /health/live none: it answers while the
+        // process does, so a liveness probe never restarts a process because its database is away.
+        endpoints.MapHealthChecks("/health", HealthOptions(_ => true));
+        endpoints.MapHealthChecks("/health/ready", HealthOptions(_ => true));
+        endpoints.MapHealthChecks("/health/live", HealthOptions(_ => false));
 
         StatusApi.Map(endpoints);
         endpoints.MapOpenApi("/openapi/{documentName}.json");
@@ -53,4 +49,16 @@ public static class WebEndpointRouteBuilderExtensions
         endpoints.MapGet("/assets/{name}", (string name, HttpContext http, DashboardAssets assets) => assets.Serve(http, name)).ExcludeFromDescription();
         return endpoints;
     }
+
+    private static HealthCheckOptions HealthOptions(Func<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckRegistration, bool> predicate) => new()
+    {
+        Predicate = predicate,
+        ResponseWriter = HealthResponseWriter.WriteAsync,
+        ResultStatusCodes =
+        {
+            [Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy] = StatusCodes.Status200OK,
+            [Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded] = StatusCodes.Status200OK,
+            [Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
+        },
+    };
 }

@@ -46,6 +46,8 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<AvailabilityHandler>();
         services.AddHostedService<AvailabilityHandlerService>();
         services.AddOutboxRelay(configuration);
+        // The role that writes slot history also prunes it.
+        if (!services.Any(d => d.ImplementationType == typeof(RetentionService))) services.AddHostedService<RetentionService>();
         return services;
     }
 

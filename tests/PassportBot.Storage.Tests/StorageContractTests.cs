@@ -601,6 +601,61 @@ public abstract class StorageContractTests(ITestOutputHelper output) : IAsyncLif
         Assert.Equal(key, (await reopened.Availability.GetOpenSlotsAsync("TO", None)).Single().Slots.Single().Key);
         Assert.Equal("hello", (await reopened.Outbox.ClaimAsync("relay", 10, TimeSpan.FromSeconds(5), None)).Single().Payload);
     }
+
+    // ---------- retention ----------
+
+    [Fact]
+    public async Task Retention_deletes_old_places_history_and_long_closed_slots_in_batches()
+    {
+        var lifecycle = new SlotLifecycle(Grace);
+        var t0 = Clock.GetUtcNow();
+        var open = Key(Turin.Id, 14, 9);
+        var closed = Key(Turin.Id, 14, 9, 30);
+        await using (var uow = await Store.Availability.BeginAsync("TO", None))
+        {
+            await uow.UpsertOfficesAsync([Turin], None);
+            await uow.SaveSlotsAsync([lifecycle.Offer(null, new SlotObservation(open, 3), "TO", t0), lifecycle.Offer(null, new SlotObservation(closed, 1), "TO", t0)], t0, None);
+            await uow.CommitAsync(None);
+        }
+        Clock.Advance(TimeSpan.FromMinutes(1));
+        await using (var uow = await Store.Availability.BeginAsync("TO", None))
+        {
+            var existing = await uow.GetSlotsAsync([Turin.Id], None);
+            var gone = lifecycle.Miss(lifecycle.Miss(existing[closed], Clock.GetUtcNow()).Record, Clock.GetUtcNow());
+            Assert.Equal(SlotTransition.Closed, gone.Transition);
+            await uow.SaveSlotsAsync([gone], Clock.GetUtcNow(), None);
+            await uow.CommitAsync(None);
+        }
+
+        // More than a year later: the open slot's places change and a new slot appears.
+        Clock.Advance(TimeSpan.FromDays(420));
+        var now = Clock.GetUtcNow();
+        var fresh = new SlotKey(Turin.Id, DateOnly.FromDateTime(now.UtcDateTime).AddDays(20), new TimeOnly(9, 0));
+        await using (var uow = await Store.Availability.BeginAsync("TO", None))
+        {
+            var existing = await uow.GetSlotsAsync([Turin.Id], None);
+            await uow.SaveSlotsAsync([lifecycle.Offer(existing[open], new SlotObservation(open, 5), "TO", now), lifecycle.Offer(null, new SlotObservation(fresh, 2), "TO", now)], now, None);
+            await uow.CommitAsync(None);
+        }
+        Assert.Equal(5, await ScalarAsync("SELECT COUNT(*) FROM slot_places"));
+
+        var cutoff = now - TimeSpan.FromDays(365);
+        var batches = new List<int>();
+        for (var deleted = -1; deleted != 0 && batches.Count < 20;)
+        {
+            deleted = await Store.Retention.PruneBatchAsync(cutoff, batchSize: 1, None);
+            batches.Add(deleted);
+        }
+
+        Assert.All(batches, n => Assert.InRange(n, 0, 2));
+        Assert.Equal(4, batches.Sum()); // three old places points and the closed slot
+        Assert.Equal(0, batches[^1]);
+        Assert.Equal([new PlacesPoint(now, 5)], await Store.Dashboard.GetPlacesHistoryAsync(open, None));
+        Assert.Empty(await Store.Dashboard.GetPlacesHistoryAsync(closed, None));
+        var left = await Store.Dashboard.GetSlotsAsync(null, SlotState.All, 100, None);
+        Assert.Equal([open, fresh], left.Select(s => new SlotKey(s.OfficeId, s.Date, s.Time)).Order());
+        Assert.Equal(0, await Store.Retention.PruneBatchAsync(cutoff, batchSize: 1000, None));
+    }
 }
 
 public sealed class SqliteStorageTests(ITestOutputHelper output) : StorageContractTests(output)

@@ -33,6 +33,7 @@ internal sealed class StorageHarness : IAsyncDisposable
     public ISettingsStore Settings => Get<ISettingsStore>();
     public ILeaseStore Leases => Get<ILeaseStore>();
     public IStorageMigrator Migrator => Get<IStorageMigrator>();
+    public IHistoryRetention Retention => Get<IHistoryRetention>();
 
     private T Get<T>() where T : notnull => _services.GetRequiredService<T>();
 

@@ -102,4 +102,35 @@ public sealed class HealthTests
         Assert.DoesNotContain("no-such-folder", body, StringComparison.Ordinal);
         Assert.DoesNotContain("no-such-folder", await (await app.Client.GetAsync("/health")).Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Live_answers_200_while_the_process_runs_and_ready_503_while_a_dependency_is_down()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), "passportbot-tests", "no-such-folder-" + Guid.NewGuid().ToString("N"), "pb.db");
+        await using var app = await TestWebApp.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["Storage:ConnectionString"] = $"Data Source={missing};Mode=ReadWrite",
+            ["Storage:MigrateOnStart"] = "false",
+        });
+
+        var (live, liveJson) = await app.GetJsonAsync("/health/live");
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        Assert.Equal("Healthy", liveJson.GetProperty("status").GetString());
+        Assert.Empty(liveJson.GetProperty("components").EnumerateObject());
+
+        var (ready, readyJson) = await app.GetJsonAsync("/health/ready");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        Assert.Equal("Unhealthy", readyJson.GetProperty("components").GetProperty("storage").GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Ready_answers_200_when_the_dependencies_answer()
+    {
+        await using var app = await TestWebApp.StartAsync();
+
+        var (ready, json) = await app.GetJsonAsync("/health/ready");
+
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Equal("Healthy", json.GetProperty("components").GetProperty("storage").GetProperty("status").GetString());
+    }
 }

@@ -24,6 +24,8 @@ internal sealed class MySqlDialect(string connectionString, string name) : SqlDi
 
     public override string Quote(string identifier) => $"`{identifier}`";
 
+    public override string DeleteBatch(string table, string where) => $"DELETE FROM {table} WHERE {where} LIMIT @batch";
+
     public override string TypeName(ColumnType type) => type switch
     {
         ColumnType.BigInt => "BIGINT",

@@ -22,6 +22,9 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect(conn
     /// <summary>Dapper hands Npgsql the list as one array parameter rather than expanding it.</summary>
     public override string InList(string column, string parameter) => $"{column} = ANY({parameter})";
 
+    public override string DeleteBatch(string table, string where) =>
+        $"DELETE FROM {table} WHERE ctid IN (SELECT ctid FROM {table} WHERE {where} LIMIT @batch)";
+
     public override string TypeName(ColumnType type) => type switch
     {
         ColumnType.BigInt => "BIGINT",

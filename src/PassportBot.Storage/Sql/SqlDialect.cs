@@ -44,6 +44,10 @@ internal abstract class SqlDialect(string connectionString)
 
     public abstract string TypeName(ColumnType type);
 
+    /// <summary>A DELETE of at most <c>@batch</c> rows of <paramref name="table"/> matching <paramref name="where"/>,
+    /// so pruning a large table holds no long transaction. Neither SQLite (by default) nor PostgreSQL has DELETE … LIMIT.</summary>
+    public abstract string DeleteBatch(string table, string where);
+
     /// <summary>Statements creating the table and its indexes if they do not exist.</summary>
     public virtual IEnumerable<string> CreateTable(TableSpec table)
     {

@@ -57,6 +57,9 @@ internal sealed class SqliteDialect : SqlDialect
 
     public override string ColumnExistsSql => "SELECT COUNT(*) FROM pragma_table_info(@table) WHERE name = @column";
 
+    public override string DeleteBatch(string table, string where) =>
+        $"DELETE FROM {table} WHERE rowid IN (SELECT rowid FROM {table} WHERE {where} LIMIT @batch)";
+
     public override string TypeName(ColumnType type) => type switch
     {
         ColumnType.BigInt or ColumnType.Int => "INTEGER",
