@@ -6,6 +6,7 @@ using Microsoft.Extensions.Configuration;
 using PassportBot.Agenda;
 using PassportBot.Agenda.Simulator.Hosting;
 using PassportBot.Messaging;
+using PassportBot.Observability;
 using PassportBot.Storage;
 using PassportBot.Targets;
 using PassportBot.Telegram;
@@ -28,6 +29,7 @@ public static class ConfigurationCheck
         [BusOptions.Section] = typeof(BusOptions),
         [DemoOptions.Section] = typeof(DemoOptions),
         [NotificationTargetsOptions.Section] = typeof(NotificationTargetsOptions),
+        [ObservabilityOptions.Section] = typeof(ObservabilityOptions),
         [SimulatorOptions.Section] = typeof(SimulatorOptions),
         [StorageOptions.Section] = typeof(StorageOptions),
         [TelegramOptions.Section] = typeof(TelegramOptions),

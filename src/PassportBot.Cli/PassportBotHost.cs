@@ -2,9 +2,11 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Console;
 using PassportBot.Agenda;
 using PassportBot.Messaging;
 using PassportBot.Messaging.Hosting;
+using PassportBot.Observability;
 using PassportBot.Storage;
 using PassportBot.Telegram;
 using PassportBot.Web;
@@ -32,10 +34,18 @@ public static class PassportBotHost
             ContentRootPath = Directory.GetCurrentDirectory(),
         });
         Configure(builder.Configuration, builder.Environment.EnvironmentName, configArgs, overrides, defaults);
-        builder.Logging.AddSimpleConsole(o =>
+        // The formatter is Logging:Console:FormatterName ("json" writes one JSON object per line, as the container
+        // image does). Named even by default: with no name the console logger resets the simple formatter's options.
+        builder.Services.PostConfigure<ConsoleLoggerOptions>(o => o.FormatterName ??= ConsoleFormatterNames.Simple);
+        builder.Services.Configure<SimpleConsoleFormatterOptions>(o =>
         {
             o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss ";
+            o.TimestampFormat ??= "HH:mm:ss ";
+        });
+        builder.Services.Configure<JsonConsoleFormatterOptions>(o =>
+        {
+            o.TimestampFormat ??= "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
+            o.UseUtcTimestamp = true;
         });
         return builder;
     }
@@ -54,6 +64,7 @@ public static class PassportBotHost
         foreach (var file in files) configuration.AddJsonFile(file, optional: true, reloadOnChange: false);
         if (overrides is not null) configuration.AddInMemoryCollection(overrides);
         configuration.AddEnvironmentVariables(EnvironmentPrefix);
+        configuration.AddOpenTelemetryEnvironment();
         configuration.AddCommandLine(configArgs.ToArray());
         var failures = ConfigurationCheck.Check(configuration);
         if (failures.Count > 0) throw new StartupConfigurationException(failures.Select(f => "Configuration error: " + f).ToArray());
@@ -68,6 +79,8 @@ public static class PassportBotHost
         services.AddHealthChecks().AddBusHealthCheck();
         services.AddPassportBotStorage(config);
         services.AddPassportBotBus(config);
+        services.AddPassportBotObservability(config, ServiceName(roles));
+        services.AddHostedService<QueueMetricsSampler>();
 
         if (roles.HasFlag(Roles.Poller) || roles.HasFlag(Roles.Bot)) services.AddAgendaClient(config);
         if (roles.HasFlag(Roles.Poller)) services.AddPoller(config);
@@ -90,6 +103,7 @@ public static class PassportBotHost
         if (urls.Count > 0) builder.WebHost.UseUrls(urls.ToArray());
         var app = builder.Build();
         app.MapPassportBotWeb();
+        app.MapPassportBotMetrics();
         return app;
     }
 
@@ -97,4 +111,12 @@ public static class PassportBotHost
     public static IReadOnlyList<string> WebUrls(IConfiguration configuration) =>
         (configuration.GetSection(WebOptions.Section).Get<WebOptions>() ?? new WebOptions()).Urls
             .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <summary>OpenTelemetry <c>service.name</c>: <c>passportbot</c> for <c>run</c>, else e.g. <c>passportbot-poller</c>.</summary>
+    public static string ServiceName(Roles roles) => roles == Roles.All
+        ? "passportbot"
+        : "passportbot-" + string.Join('+', Enum.GetValues<Roles>()
+            .Where(r => r is not (Roles.None or Roles.All or Roles.Web) && roles.HasFlag(r))
+            .Select(r => r.ToString().ToLowerInvariant())
+            .DefaultIfEmpty("web"));
 }

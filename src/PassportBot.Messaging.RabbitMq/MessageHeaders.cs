@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using PassportBot.Observability;
 using RabbitMQ.Client;
 
 namespace PassportBot.Messaging.RabbitMq;
@@ -10,14 +11,17 @@ internal static class MessageHeaders
     public const string Attempts = "x-attempts";
     public const string Reason = "x-reason";
     public const string DeadAt = "x-dead-at";
+    /// <summary>W3C trace context of the publisher, so the consumer's span continues the same trace.</summary>
+    public const string TraceParent = MessagingTracing.TraceParentHeader;
     public const string ContentType = "application/json";
 
-    public static BasicProperties ForPublish(string messageId, DateTimeOffset now) => new()
+    public static BasicProperties ForPublish(string messageId, DateTimeOffset now, string? traceParent = null) => new()
     {
         ContentType = ContentType,
         DeliveryMode = DeliveryModes.Persistent,
         MessageId = messageId,
         Timestamp = new AmqpTimestamp(now.ToUnixTimeSeconds()),
+        Headers = traceParent is null ? null : new Dictionary<string, object?>(StringComparer.Ordinal) { [TraceParent] = traceParent },
     };
 
     /// <summary>A copy of a delivered message's properties for republishing it with other headers.</summary>

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using PassportBot.Observability;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 
@@ -126,6 +127,8 @@ internal sealed partial class RabbitMqConsumer<T> : IAsyncDisposable
             return;
         }
 
+        using var activity = MessagingTracing.StartProcess(RabbitMqMessageBus.TracingSystem, _queue,
+            MessageHeaders.ReadString(delivery.BasicProperties, MessageHeaders.TraceParent), attempt);
         try
         {
             await _handler(message, stopping).ConfigureAwait(false);
@@ -138,6 +141,7 @@ internal sealed partial class RabbitMqConsumer<T> : IAsyncDisposable
         }
         catch (Exception ex)
         {
+            activity.Failed(ex);
             if (DeliveryPolicy.ShouldDeadLetter(_options, attempt, ex))
             {
                 LogDeadLettered(ex, _queue, attempt);
@@ -161,7 +165,7 @@ internal sealed partial class RabbitMqConsumer<T> : IAsyncDisposable
         return _publisher.PublishAsync([retryQueue], [new AmqpMessage(retryQueue.Name, delivery.Body, properties)], cancellationToken);
     }
 
-    private Task DeadLetterAsync(BasicDeliverEventArgs delivery, int failedAttempts, string reason, CancellationToken cancellationToken)
+    private async Task DeadLetterAsync(BasicDeliverEventArgs delivery, int failedAttempts, string reason, CancellationToken cancellationToken)
     {
         var properties = MessageHeaders.CopyForRepublish(delivery.BasicProperties,
         [
@@ -170,7 +174,8 @@ internal sealed partial class RabbitMqConsumer<T> : IAsyncDisposable
             new(MessageHeaders.DeadAt, _timeProvider.GetUtcNow().ToString("O")),
         ]);
         var deadLetters = _topology.DeadLetterQueue(_queue);
-        return _publisher.PublishAsync([deadLetters], [new AmqpMessage(deadLetters.Name, delivery.Body, properties)], cancellationToken);
+        await _publisher.PublishAsync([deadLetters], [new AmqpMessage(deadLetters.Name, delivery.Body, properties)], cancellationToken).ConfigureAwait(false);
+        PassportBotMetrics.DeadLettered(_queue);
     }
 
     private async Task AckAsync(BasicDeliverEventArgs delivery) =>

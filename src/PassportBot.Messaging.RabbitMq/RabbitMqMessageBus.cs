@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using PassportBot.Observability;
 using RabbitMQ.Client.Exceptions;
 
 namespace PassportBot.Messaging.RabbitMq;
@@ -11,6 +12,9 @@ namespace PassportBot.Messaging.RabbitMq;
 public sealed class RabbitMqMessageBus : IMessageBus, IDeadLetterQueue, IBusHealth, IAsyncDisposable
 {
     private static readonly TimeSpan HealthConnectTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary><c>messaging.system</c> of this transport's spans (the semantic conventions' name).</summary>
+    internal const string TracingSystem = "rabbitmq";
 
     private readonly RabbitMqConnection _connection;
     private readonly PublisherChannelPool _channels;
@@ -63,11 +67,13 @@ public sealed class RabbitMqMessageBus : IMessageBus, IDeadLetterQueue, IBusHeal
         var now = _timeProvider.GetUtcNow();
         var name = _topology.QueueName(queue.Name);
         var batch = new AmqpMessage[messages.Count];
+        using var activity = MessagingTracing.StartPublish(TracingSystem, queue.Name, messages.Count);
+        var traceParent = MessagingTracing.CurrentTraceParent();
         for (var i = 0; i < batch.Length; i++)
         {
             var message = messages[i] ?? throw new ArgumentException($"Message {i} is null.", nameof(messages));
             var id = message is OutgoingMessage outgoing ? outgoing.Id : Guid.CreateVersion7().ToString("N");
-            batch[i] = new AmqpMessage(name, MessageJson.Serialize(message), MessageHeaders.ForPublish(id, now));
+            batch[i] = new AmqpMessage(name, MessageJson.Serialize(message), MessageHeaders.ForPublish(id, now, traceParent));
         }
         await _publisher.PublishAsync(_topology.QueueWithDeadLetters(queue.Name), batch, cancellationToken).ConfigureAwait(false);
     }

@@ -135,6 +135,9 @@ public sealed record OutgoingMessage
 
     /// <summary>For latency measurement: when the poll response behind this message was parsed.</summary>
     public DateTimeOffset? PolledAt { get; init; }
+    /// <summary>W3C trace context of the poll that caused this message, carried through the outbox so its send
+    /// joins that poll's trace. Absent when nothing is traced.</summary>
+    [JsonPropertyName("traceparent")] public string? TraceParent { get; init; }
 
     // ---- v2: the facts ----
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PassportBot.Domain;
 using PassportBot.Messaging;
+using PassportBot.Observability;
 using PassportBot.Storage;
 using PassportBot.Targets;
 
@@ -31,6 +32,9 @@ public sealed partial class AvailabilityHandler(
             .Select(a => a with { Office = a.Office with { Province = province }, Slots = a.Slots ?? [] })
             .ToList();
         var at = update.PolledAt;
+        using var activity = PassportBotTelemetry.Source.StartActivity("apply " + update.Operation.ToString().ToLowerInvariant());
+        activity?.SetTag(TelemetryTags.Province, province);
+        activity?.SetTag(TelemetryTags.PollId, update.PollId);
 
         var result = update.Operation switch
         {
@@ -42,6 +46,11 @@ public sealed partial class AvailabilityHandler(
         };
 
         if (result.Messages > 0) outboxSignal.Notify();
+        PassportBotMetrics.SlotsAnnounced(province, result.Announced);
+        PassportBotMetrics.SlotsClosed(province, result.Closed);
+        activity?.SetTag(TelemetryTags.SlotsAnnounced, result.Announced);
+        activity?.SetTag(TelemetryTags.SlotsClosed, result.Closed);
+        activity?.SetTag(TelemetryTags.MessagesQueued, result.Messages);
         LogApplied(update.Operation, province, update.PollId, result.Announced, result.Closed, result.Messages);
     }
 
@@ -77,7 +86,12 @@ public sealed partial class AvailabilityHandler(
             messages.InsertRange(0, TargetFanOut.Announced(targets, province, announcements, opensAt, at, update.PollId, time.GetUtcNow()));
             if (messages.Count > 0)
             {
-                await uow.EnqueueAsync(Queues.Message.Name, messages.ConvertAll(MessageJson.SerializeToString), time.GetUtcNow(), ct).ConfigureAwait(false);
+                // The outbox row carries this span's context, so the relay and the send continue the poll's trace.
+                using var enqueue = PassportBotTelemetry.Source.StartActivity("outbox write");
+                enqueue?.SetTag(TelemetryTags.MessagingBatchCount, messages.Count);
+                var traceParent = MessagingTracing.CurrentTraceParent();
+                var payloads = messages.ConvertAll(m => MessageJson.SerializeToString(traceParent is null ? m : m with { TraceParent = traceParent }));
+                await uow.EnqueueAsync(Queues.Message.Name, payloads, time.GetUtcNow(), ct).ConfigureAwait(false);
             }
             messageCount = messages.Count;
         }

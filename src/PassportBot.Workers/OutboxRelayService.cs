@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PassportBot.Messaging;
+using PassportBot.Observability;
 using PassportBot.Storage;
 
 namespace PassportBot.Workers;
@@ -65,9 +66,11 @@ public sealed partial class OutboxRelayService(
 
         var messages = new List<OutgoingMessage>(batch.Count);
         var done = new List<long>(batch.Count);
+        var now = time.GetUtcNow();
         foreach (var entry in batch)
         {
             done.Add(entry.Id);
+            PassportBotMetrics.OutboxRelayed(now - entry.CreatedAt);
             if (entry.Queue != Queues.Message.Name)
             {
                 LogUnknownQueue(entry.Id, entry.Queue);
@@ -85,9 +88,20 @@ public sealed partial class OutboxRelayService(
 
         // Webhook and ntfy notifications have their own queue, so they never wait behind Telegram's rate limit.
         foreach (var group in messages.GroupBy(m => Queues.For(m.Recipient)))
-            await bus.PublishManyAsync(group.Key, group.ToList(), ct).ConfigureAwait(false);
+            await PublishAsync(group.Key, group.ToList(), ct).ConfigureAwait(false);
         await outbox.DeleteAsync(done, ct).ConfigureAwait(false);
         return batch.Count;
+    }
+
+    private Task PublishAsync(QueueDescriptor<OutgoingMessage> queue, List<OutgoingMessage> messages, CancellationToken ct)
+    {
+        if (!PassportBotTelemetry.Source.HasListeners()) return bus.PublishManyAsync(queue, messages, ct);
+        // Traced: one publish per originating trace, each under a span that continues it (a batch mixes polls).
+        return Task.WhenAll(messages.GroupBy(m => m.TraceParent).Select(async group =>
+        {
+            using var activity = MessagingTracing.StartContinuation("outbox relay", group.Key);
+            await bus.PublishManyAsync(queue, group.ToList(), ct).ConfigureAwait(false);
+        }));
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Outbox relay failed; backing off")]

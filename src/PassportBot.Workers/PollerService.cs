@@ -1,9 +1,11 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PassportBot.Agenda;
 using PassportBot.Messaging;
+using PassportBot.Observability;
 using PassportBot.Storage;
 
 namespace PassportBot.Workers;
@@ -73,6 +75,7 @@ public sealed partial class PollerService(
     {
         var state = await session.RefreshAsync(ct).ConfigureAwait(false);
         status.Update(s => s with { Credentials = state, LastCycleAt = time.GetUtcNow() });
+        PassportBotMetrics.CredentialsAre(state.ToString().ToLowerInvariant());
         if (state != CredentialState.Valid) return;
 
         // Credentials tried again after an expiry are announced once a poll proves them (below), not now.
@@ -111,10 +114,17 @@ public sealed partial class PollerService(
             var credentials = session.Current;
             if (credentials is null) { await ReleaseAsync(province, leaseOwner).ConfigureAwait(false); return; }
 
+            // One trace per poll (a root span): the agenda requests, the updates it publishes and all they cause.
+            Activity.Current = null;
+            using var activity = PassportBotTelemetry.Source.StartActivity("poll", ActivityKind.Internal);
+            activity?.SetTag(TelemetryTags.Province, province);
+            var started = time.GetTimestamp();
+            var outcome = "error";
             try
             {
                 var scan = await scanner.ScanAsync(province, ct).ConfigureAwait(false);
                 var pollId = Guid.CreateVersion7().ToString("N")[..16];
+                activity?.SetTag(TelemetryTags.PollId, pollId);
                 var updates = PollUpdates.From(scan, time.GetUtcNow(), agendaOptions.Value.ScheduledLookAhead, pollId);
                 await bus.PublishManyAsync(Queues.NewAvailabilities, updates, ct).ConfigureAwait(false);
                 if (session.ReportWorking(credentials))
@@ -129,9 +139,12 @@ public sealed partial class PollerService(
                     LastError = scan.Complete ? s.LastError : $"{province}: {string.Join("; ", scan.Errors.Take(3))}",
                 });
                 LogPolled(province, scan.Offices.Count, scan.Offices.Sum(o => o.Slots.Count), scan.Complete);
+                outcome = scan.Complete ? "success" : "partial";
+                PassportBotMetrics.PollSucceeded(province, time.GetUtcNow());
             }
             catch (AgendaSessionExpiredException ex)
             {
+                outcome = "expired";
                 _sawExpiry = true;
                 await ReleaseAsync(province, leaseOwner).ConfigureAwait(false);
                 status.Update(s => s with { Credentials = CredentialState.Expired, LastError = ex.Message });
@@ -143,13 +156,21 @@ public sealed partial class PollerService(
             }
             catch (AgendaCredentialsMissingException)
             {
+                outcome = "missing";
                 await ReleaseAsync(province, leaseOwner).ConfigureAwait(false);
             }
             catch (AgendaException ex)
             {
                 // Transient: the client already retried with backoff; try again at the next interval.
+                outcome = "failed";
                 status.Update(s => s with { LastError = $"{province}: {ex.Message}" });
                 LogPollFailed(province, ex.Message);
+            }
+            finally
+            {
+                activity?.SetTag(TelemetryTags.Outcome, outcome);
+                if (outcome is not ("success" or "partial")) activity?.SetStatus(ActivityStatusCode.Error);
+                if (!ct.IsCancellationRequested) PassportBotMetrics.PollCompleted(province, outcome, time.GetElapsedTime(started));
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)

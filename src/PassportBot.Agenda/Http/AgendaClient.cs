@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PassportBot.Domain;
+using PassportBot.Observability;
 using Polly.Timeout;
 
 namespace PassportBot.Agenda.Http;
@@ -184,14 +185,39 @@ public sealed class AgendaClient(
     /// <summary>Headers only: the body is read by <see cref="BoundedBody"/>, never buffered whole by the client.</summary>
     private async Task<HttpResponseMessage> SendRawAsync(HttpRequestMessage request, string path, CancellationToken cancellationToken)
     {
+        var started = time.GetTimestamp();
+        string? error = null;
+        int? status = null;
         try
         {
-            return await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            status = (int)response.StatusCode;
+            return response;
         }
         catch (HttpRequestException ex)
         {
+            error = ex.HttpRequestError.ToString();
             // HttpRequestException messages name the host and the socket error, never request headers.
             throw new AgendaTransientException($"Connection to {path} failed: {ex.HttpRequestError}.", ex);
         }
+        catch (Exception ex)
+        {
+            error = ex.GetType().Name;
+            throw;
+        }
+        finally
+        {
+            PassportBotMetrics.AgendaRequest(EndpointName(path), status, error, time.GetElapsedTime(started));
+        }
     }
+
+    /// <summary>A short, fixed label per endpoint (the municipality search puts the town in its path).</summary>
+    private static string EndpointName(string path) => path switch
+    {
+        AgendaEndpoints.OfficeList => "offices",
+        AgendaEndpoints.OfficeMonth => "month",
+        AgendaEndpoints.CsrfPage => "csrf",
+        _ when path.StartsWith(AgendaEndpoints.MunicipalitySearch, StringComparison.Ordinal) => "municipality",
+        _ => "other",
+    };
 }

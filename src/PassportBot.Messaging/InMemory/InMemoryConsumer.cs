@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using PassportBot.Observability;
 
 namespace PassportBot.Messaging.InMemory;
 
@@ -71,6 +72,7 @@ internal sealed partial class InMemoryConsumer<T> : IAsyncDisposable
             return;
         }
 
+        using var activity = MessagingTracing.StartProcess(InMemoryMessageBus.TracingSystem, _queue.Name, envelope.TraceParent, envelope.FailedAttempts + 1);
         try
         {
             await _handler(message, stopping).ConfigureAwait(false);
@@ -82,6 +84,7 @@ internal sealed partial class InMemoryConsumer<T> : IAsyncDisposable
         }
         catch (Exception ex)
         {
+            activity.Failed(ex);
             var failed = envelope with { FailedAttempts = envelope.FailedAttempts + 1 };
             if (DeliveryPolicy.ShouldDeadLetter(_options, failed.FailedAttempts, ex))
             {

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using PassportBot.Observability;
 
 namespace PassportBot.Messaging.InMemory;
 
@@ -10,6 +11,9 @@ namespace PassportBot.Messaging.InMemory;
 /// </summary>
 public sealed class InMemoryMessageBus : IMessageBus, IDeadLetterQueue, IBusHealth
 {
+    /// <summary><c>messaging.system</c> of this transport's spans.</summary>
+    internal const string TracingSystem = "passportbot.memory";
+
     private readonly ConcurrentDictionary<string, InMemoryQueue> _queues = new(StringComparer.Ordinal);
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<InMemoryMessageBus> _logger;
@@ -29,7 +33,8 @@ public sealed class InMemoryMessageBus : IMessageBus, IDeadLetterQueue, IBusHeal
         ArgumentNullException.ThrowIfNull(queue);
         ArgumentNullException.ThrowIfNull(message);
         cancellationToken.ThrowIfCancellationRequested();
-        Queue(queue.Name).Enqueue(new InMemoryEnvelope(MessageJson.Serialize(message), 0));
+        using var activity = MessagingTracing.StartPublish(TracingSystem, queue.Name, 1);
+        Queue(queue.Name).Enqueue(new InMemoryEnvelope(MessageJson.Serialize(message), 0, MessagingTracing.CurrentTraceParent()));
         return Task.CompletedTask;
     }
 
@@ -42,7 +47,9 @@ public sealed class InMemoryMessageBus : IMessageBus, IDeadLetterQueue, IBusHeal
         var bodies = new byte[messages.Count][];
         for (var i = 0; i < bodies.Length; i++) bodies[i] = MessageJson.Serialize(messages[i] ?? throw new ArgumentException($"Message {i} is null.", nameof(messages)));
         var target = Queue(queue.Name);
-        foreach (var body in bodies) target.Enqueue(new InMemoryEnvelope(body, 0));
+        using var activity = MessagingTracing.StartPublish(TracingSystem, queue.Name, bodies.Length);
+        var traceParent = MessagingTracing.CurrentTraceParent();
+        foreach (var body in bodies) target.Enqueue(new InMemoryEnvelope(body, 0, traceParent));
         return Task.CompletedTask;
     }
 

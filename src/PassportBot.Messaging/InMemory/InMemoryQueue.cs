@@ -1,5 +1,6 @@
 using System.Text;
 using System.Threading.Channels;
+using PassportBot.Observability;
 
 namespace PassportBot.Messaging.InMemory;
 
@@ -65,6 +66,7 @@ internal sealed class InMemoryQueue(string name, TimeProvider timeProvider)
     {
         var letter = new DeadLetter(Name, Encoding.UTF8.GetString(envelope.Body), reason, envelope.FailedAttempts, timeProvider.GetUtcNow());
         lock (_deadGate) _dead.AddLast((envelope, letter));
+        PassportBotMetrics.DeadLettered(Name);
     }
 
     public IReadOnlyList<DeadLetter> PeekDead(int max)

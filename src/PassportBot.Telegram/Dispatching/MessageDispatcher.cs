@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PassportBot.Messaging;
+using PassportBot.Observability;
 using PassportBot.Storage;
 using PassportBot.Telegram.Sending;
 
@@ -45,15 +47,17 @@ public sealed partial class MessageDispatcher(
         while (true)
         {
             await limiter.WaitAsync(current.ChatId, cancellationToken);
-            var result = await notifier.SendAsync(current, cancellationToken);
+            var result = await SendTracedAsync(current, cancellationToken);
             switch (result)
             {
                 case SendResult.Sent:
                     metrics.Sent();
+                    PassportBotMetrics.MessageSent(current.ChatId, KindName(current), time.GetUtcNow() - current.PolledAt);
                     return;
 
                 case SendResult.RetryAfter retry:
                     metrics.TooManyRequests();
+                    PassportBotMetrics.MessageRateLimited(current.ChatId);
                     metrics.Retried();
                     limiter.Pause(retry.Delay);
                     LogRateLimited(message.Id, retry.Delay.TotalSeconds);
@@ -62,6 +66,7 @@ public sealed partial class MessageDispatcher(
                 case SendResult.ChatUnavailable gone:
                     await subscriptions.DeactivateChatAsync(current.ChatId, gone.Reason, cancellationToken);
                     metrics.Deactivated();
+                    PassportBotMetrics.MessageFailed(current.ChatId, KindName(current), "chat_unavailable");
                     LogChatDeactivated(current.ChatId, gone.Reason, message.Id);
                     return;
 
@@ -74,6 +79,7 @@ public sealed partial class MessageDispatcher(
 
                 case SendResult.BadRequest bad:
                     metrics.Failed();
+                    PassportBotMetrics.MessageFailed(current.ChatId, KindName(current), "bad_request");
                     LogDropped(message.Id, current.ChatId, bad.Description);
                     return;
 
@@ -82,6 +88,7 @@ public sealed partial class MessageDispatcher(
                     if (transientFailures >= _transientAttempts)
                     {
                         metrics.Redelivered();
+                        PassportBotMetrics.MessageFailed(current.ChatId, KindName(current), "transient");
                         LogHandedBack(message.Id, transientFailures, transient.Description);
                         throw new TelegramUnavailableException(
                             $"Message {message.Id} not sent after {transientFailures} attempts: {transient.Description}");
@@ -100,6 +107,33 @@ public sealed partial class MessageDispatcher(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Message {MessageId} is for a {Target} recipient, not a Telegram chat; dropped")]
     private partial void LogNotForTelegram(string messageId, string target);
+
+    /// <summary>One send attempt as a client span: ids and kinds only, never the chat or the text.</summary>
+    private async Task<SendResult> SendTracedAsync(OutgoingMessage message, CancellationToken cancellationToken)
+    {
+        using var activity = PassportBotTelemetry.Source.StartActivity("send telegram", ActivityKind.Client);
+        activity?.SetTag(TelemetryTags.MessagingMessageId, message.Id);
+        activity?.SetTag(TelemetryTags.MessageKind, KindName(message));
+        activity?.SetTag(TelemetryTags.TargetKind, PassportBotMetrics.TargetKind(message.ChatId));
+        var result = await notifier.SendAsync(message, cancellationToken);
+        if (activity is not null)
+        {
+            var outcome = result switch
+            {
+                SendResult.Sent => "sent",
+                SendResult.RetryAfter => "rate_limited",
+                SendResult.ChatUnavailable => "chat_unavailable",
+                SendResult.BadRequest => "bad_request",
+                _ => "transient",
+            };
+            activity.SetTag(TelemetryTags.Outcome, outcome);
+            if (outcome != "sent") activity.SetStatus(ActivityStatusCode.Error);
+        }
+        return result;
+    }
+
+    /// <summary>A fixed, low-cardinality label: new, scheduled, gone, summary, alert, reply (availability for v1).</summary>
+    private static string KindName(OutgoingMessage message) => message.Kind.ToString().ToLowerInvariant();
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Telegram rate limit hit sending {MessageId}: pausing all sending for {Seconds} s")]
     private partial void LogRateLimited(string messageId, double seconds);
