@@ -2,11 +2,11 @@
 # The servers the tests need: RabbitMQ, MariaDB and PostgreSQL on 127.0.0.1.
 #
 # As root (CI, a throw-away machine) it installs what is missing from Debian packages and starts it. What that
-# changes on the machine, said once more when it runs: it installs the packages rabbitmq-server, mariadb-server
-# and postgresql if missing; writes /etc/rabbitmq/rabbitmq.conf and rabbitmq-env.conf (listen on 127.0.0.1 only);
-# appends listen_addresses and max_connections to the PostgreSQL cluster's postgresql.conf; starts the three
-# servers; creates a database user `pb` (password `pb`, all privileges, 127.0.0.1 only) in MariaDB and
-# PostgreSQL. Idempotent: running servers are left alone.
+# changes on the machine, said once more when it runs: it installs the packages rabbitmq-server, mariadb-server,
+# postgresql and chromium (for the dashboard's browser tests) if missing; writes /etc/rabbitmq/rabbitmq.conf and
+# rabbitmq-env.conf (listen on 127.0.0.1 only); appends listen_addresses and max_connections to the PostgreSQL
+# cluster's postgresql.conf; starts the three servers; creates a database user `pb` (password `pb`, all
+# privileges, 127.0.0.1 only) in MariaDB and PostgreSQL. Idempotent: running servers are left alone.
 #
 # As a normal user it changes nothing: it checks that the servers answer (those named by PASSPORTBOT_TEST_*
 # variables, else the defaults above) and says which one is missing.
@@ -50,6 +50,7 @@ if [ "$(id -u)" != "0" ]; then
   reachable "${PASSPORTBOT_TEST_RABBITMQ:-$default_rabbitmq}" || missing+=("RabbitMQ (PASSPORTBOT_TEST_RABBITMQ)")
   reachable "${PASSPORTBOT_TEST_MARIADB:-$default_mariadb}" || missing+=("MariaDB (PASSPORTBOT_TEST_MARIADB)")
   reachable "${PASSPORTBOT_TEST_POSTGRES:-$default_postgres}" || missing+=("PostgreSQL (PASSPORTBOT_TEST_POSTGRES)")
+  command -v chromium >/dev/null 2>&1 || [ -n "${PASSPORTBOT_TEST_CHROMIUM:-}" ] || missing+=("chromium, for the browser tests (apt-get install chromium, or PASSPORTBOT_TEST_CHROMIUM)")
   if [ ${#missing[@]} -gt 0 ]; then
     echo "services: not running as root, so nothing is installed or started, and these do not answer:" >&2
     printf '  - %s\n' "${missing[@]}" >&2
@@ -60,7 +61,7 @@ if [ "$(id -u)" != "0" ]; then
   exit 0
 fi
 
-echo "services: as root, this installs missing server packages, configures them for 127.0.0.1, starts them and creates the test user 'pb'"
+echo "services: as root, this installs missing server packages (and chromium for the browser tests), configures them for 127.0.0.1, starts them and creates the test user 'pb'"
 need=()
 command -v rabbitmq-server >/dev/null 2>&1 || need+=(rabbitmq-server)
 command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || need+=(mariadb-server)
@@ -73,6 +74,14 @@ if [ ${#need[@]} -gt 0 ]; then
   printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
   apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
   rm -f /usr/sbin/policy-rc.d
+fi
+# The browser the dashboard's browser tests drive (Playwright cannot download one here). With its recommended
+# packages, which bring the fonts the pages are drawn with.
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "services: installing chromium (for the dashboard's browser tests)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq chromium >/dev/null
 fi
 
 # --- RabbitMQ on 127.0.0.1 ---

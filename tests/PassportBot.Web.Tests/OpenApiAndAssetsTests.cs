@@ -33,7 +33,15 @@ public sealed class OpenApiAndAssetsTests : IAsyncLifetime
 
         var slots = json.GetProperty("paths").GetProperty("/api/slots").GetProperty("get");
         Assert.Contains(slots.GetProperty("parameters").EnumerateArray(), p => p.GetProperty("name").GetString() == "province");
-        Assert.True(slots.GetProperty("responses").TryGetProperty("200", out _));
+        // Each JSON operation names its body's schema, and its errors as problem details.
+        foreach (var path in mapped.Where(p => p != "/api/events"))
+        {
+            var responses = json.GetProperty("paths").GetProperty(path).GetProperty("get").GetProperty("responses");
+            Assert.True(responses.GetProperty("200").GetProperty("content").TryGetProperty("application/json", out var body), path);
+            Assert.True(body.TryGetProperty("schema", out _), path);
+            Assert.True(responses.TryGetProperty("503", out _), path);
+        }
+        Assert.True(slots.GetProperty("responses").TryGetProperty("400", out _));
         var insights = json.GetProperty("paths").GetProperty("/api/insights").GetProperty("get");
         Assert.Contains(insights.GetProperty("parameters").EnumerateArray(), p => p.GetProperty("name").GetString() == "weeks");
     }

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PassportBot.Domain;
@@ -25,13 +26,31 @@ internal static class StatusApi
     {
         var api = endpoints.MapGroup("/api");
         api.AddEndpointFilter(StorageFailures);
-        api.MapGet("/slots", GetSlotsAsync);
-        api.MapGet("/slots/{officeId}/{date}/{time}/history", GetHistoryAsync);
-        api.MapGet("/provinces", GetProvincesAsync);
-        api.MapGet("/offices", GetOfficesAsync);
-        api.MapGet("/provinces/{code}/timeline", GetTimelineAsync);
-        api.MapGet("/insights", GetInsightsAsync);
-        api.MapGet("/status", GetStatusAsync);
+        // Every operation may answer 503 with a problem body when the database does not answer.
+        api.ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        api.MapGet("/slots", GetSlotsAsync).Produces<IReadOnlyList<SlotDto>>()
+            .WithSummary("Slots: open (default), gone or all; by date, or sort=recent for the latest gone or seen first.")
+            .WithDescription("Parameters: province (any of the 107 codes, case-insensitive; SU is served by CA), state=open|gone|all, " +
+                $"limit 1–{MaxLimit} (default {DefaultLimit}), sort=date|recent.")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+        api.MapGet("/slots/{officeId}/{date}/{time}/history", GetHistoryAsync).Produces<SlotHistoryDto>()
+            .WithSummary("Places over time of one slot (date yyyy-MM-dd, time HH:mm).")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/provinces", GetProvincesAsync).Produces<IReadOnlyList<ProvinceDto>>()
+            .WithSummary("All 107 provinces with open slots, offices, active subscriptions (counts only) and first open date.");
+        api.MapGet("/offices", GetOfficesAsync).Produces<IReadOnlyList<OfficeDto>>()
+            .WithSummary("Police offices, optionally of one province.")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+        api.MapGet("/provinces/{code}/timeline", GetTimelineAsync).Produces<TimelineDto>()
+            .WithSummary("The life of each slot of a province: first seen, gone, places over time.")
+            .WithDescription($"Slots alive at some point in the last `hours` hours (1–{MaxTimelineHours}, default {DefaultTimelineHours}), latest first seen first, at most {TimelineLimit}.")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+        api.MapGet("/insights", GetInsightsAsync).Produces<InsightsDto>()
+            .WithSummary("When new slots appear (Rome weekday × hour), how long they live per office, how many were announced before booking opened.")
+            .WithDescription($"Slots first seen in the last `weeks` weeks (1–{Insights.MaxWeeks}, default {Insights.DefaultWeeks}); province optional. heatmap[weekday][hour], Monday = 0.")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+        api.MapGet("/status", GetStatusAsync).Produces<StatusDto>()
+            .WithSummary("Freshness: when the last poll was applied and whether the data may be stale (and why).");
         api.MapGet("/events", GetEvents)
             .WithSummary("Server-sent events: new, changed and gone slots and freshness changes, as they happen.")
             .WithDescription("text/event-stream. Event types: status (data: the /api/status object, first on connect and on every change), " +
@@ -87,12 +106,17 @@ internal static class StatusApi
         return Json(http, status, ApiJsonContext.Default.StatusDto);
     }
 
-    private static ServerSentEventsResult<string> GetEvents(LiveSlotFeed feed, FreshnessProbe freshness, HttpContext http) =>
-        TypedResults.ServerSentEvents(Stream(feed, freshness, http.RequestAborted));
+    private static ServerSentEventsResult<string> GetEvents(
+        LiveSlotFeed feed, FreshnessProbe freshness, IHostApplicationLifetime lifetime, HttpContext http) =>
+        TypedResults.ServerSentEvents(Stream(feed, freshness, http.RequestAborted, lifetime.ApplicationStopping));
 
     private static async IAsyncEnumerable<SseItem<string>> Stream(
-        LiveSlotFeed feed, FreshnessProbe freshness, [EnumeratorCancellation] CancellationToken cancellationToken)
+        LiveSlotFeed feed, FreshnessProbe freshness, [EnumeratorCancellation] CancellationToken requestAborted, CancellationToken stopping)
     {
+        // The stream also ends when the server stops: an open page must not hold up a shutdown (the browser
+        // shows the connection as lost and reconnects by itself).
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, stopping);
+        var cancellationToken = linked.Token;
         // Listen first, then say where things stand: nothing that happens in between is lost.
         var events = feed.ListenAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
         await using (events.ConfigureAwait(false))
@@ -100,12 +124,19 @@ internal static class StatusApi
             var first = events.MoveNextAsync();
             var status = await freshness.CheckAsync(cancellationToken).ConfigureAwait(false);
             yield return new SseItem<string>(JsonSerializer.Serialize(status, ApiJsonContext.Default.StatusDto), "status");
-            while (await first.ConfigureAwait(false))
+            while (await NextAsync(first).ConfigureAwait(false))
             {
                 yield return new SseItem<string>(events.Current.Data, events.Current.Type);
                 first = events.MoveNextAsync();
             }
         }
+    }
+
+    /// <summary>False when the stream was cancelled (the client left or the server stops): a normal end.</summary>
+    private static async Task<bool> NextAsync(ValueTask<bool> next)
+    {
+        try { return await next.ConfigureAwait(false); }
+        catch (OperationCanceledException) { return false; }
     }
 
     private static bool TryWholeNumber(string? text, int fallback, int max, out int value)

@@ -129,6 +129,10 @@
       link.addEventListener("mouseleave", hideTooltip);
       link.addEventListener("focus", (e) => showTooltip(e, code));
       link.addEventListener("blur", hideTooltip);
+      // Chromium does not follow a focused SVG link on Enter by itself.
+      link.addEventListener("keydown", (e) => {
+        if (e.key === "Enter" || e.key === " ") { e.preventDefault(); location.assign("/province/" + code); }
+      });
       map.append(link);
     }
     state.map = data;

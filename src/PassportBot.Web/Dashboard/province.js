@@ -143,19 +143,26 @@
     $("timeline-wrap").hidden = lives.length === 0;
     if (!lives.length) return;
 
-    const from = Date.parse(state.timeline.from);
+    // The axis spans the lives shown (within the window asked for), so a busy last hour is not a sliver of 72.
     const to = Math.max(Date.parse(state.timeline.to), Date.now());
-    const W = 1000, labelW = 250, right = 16, rowH = 22, top = 26;
+    const earliest = Math.min(...lives.map((l) => Date.parse(l.slot.firstSeen)));
+    const span = Math.max(to - Math.max(Date.parse(state.timeline.from), earliest), 10 * 60000);
+    const from = to - span * 1.04;
+    // Drawn at the container's pixel width, one unit per pixel, so text keeps its size.
+    const W = Math.max(720, $("timeline-wrap").clientWidth || 1000), labelW = 190, right = 16, rowH = 22, top = 26;
     const H = top + lives.length * rowH + 8;
     chart.setAttribute("viewBox", `0 0 ${W} ${H}`);
+    chart.setAttribute("width", String(W));
     chart.setAttribute("height", String(H));
     const x = (at) => labelW + ((Math.min(Math.max(at, from), to) - from) / (to - from)) * (W - labelW - right);
 
-    // Hour ticks every 12 h, in Rome time.
-    for (let tick = Math.ceil(from / 43200000) * 43200000; tick <= to; tick += 43200000) {
+    // About six ticks, on round steps of Rome wall-clock time.
+    const steps = [60000, 300000, 900000, 1800000, 3600000, 3 * 3600000, 6 * 3600000, 12 * 3600000, 24 * 3600000];
+    const step = steps.find((st) => (to - from) / st <= 7) ?? steps[steps.length - 1];
+    for (let tick = Math.ceil(from / step) * step; tick <= to; tick += step) {
       chart.append(svg("line", { class: "grid-line", x1: x(tick), x2: x(tick), y1: top - 6, y2: H - 4 }));
       const label = svg("text", { class: "tick", x: x(tick), y: 14, "text-anchor": "middle" });
-      label.textContent = stamp(new Date(tick).toISOString());
+      label.textContent = step < 86400000 && new Date(tick).toDateString() === new Date(to).toDateString() ? PB.clock(tick) : stamp(new Date(tick).toISOString());
       chart.append(label);
     }
 
@@ -164,7 +171,9 @@
       const y = top + i * rowH;
       const start = Date.parse(s.firstSeen);
       const end = s.goneAt ? Date.parse(s.goneAt) : to;
-      const points = life.places.length ? life.places : [{ at: s.firstSeen, places: s.places }];
+      // A closed slot's last point is its zero places at closing: the bar's end, not a segment of its own.
+      const recorded = life.places.filter((p) => p.places > 0);
+      const points = recorded.length ? recorded : [{ at: s.firstSeen, places: Math.max(s.places, s.maxPlaces) }];
       const placesText = points.map((p) => p.places).join(" → ");
       const label = t("lifeLabel", day(s.date), s.time, s.officeCode, stamp(s.firstSeen),
         s.goneAt ? t("goneAtLabel", stamp(s.goneAt)) : t("stillOpen"), placesText);
