@@ -32,9 +32,11 @@ public enum AvailabilityOperation
 
 /// <summary>Queue <c>new_availabilities</c>: what one poll of one province saw.</summary>
 /// <remarks>
-/// INSERT: slots of offices bookable now (announce what is new). INSERT SCHEDULED: slots of offices
-/// bookable from <see cref="BookableAt"/>, within minutes. SET INACTIVE: everything the poll saw, with
-/// <see cref="Coverage"/> saying what it read completely, so slots it should have seen but did not can be closed.
+/// Version 2: one SET INACTIVE per poll carries everything the poll saw, its <see cref="Coverage"/> (what it read
+/// completely, so slots it should have seen but did not can be closed) and <see cref="Offers"/> (which offices'
+/// new slots may be announced, now or at their opening time), applied in one transaction.
+/// Version 1 split a poll: INSERT (slots of offices bookable now), INSERT SCHEDULED (bookable from
+/// <see cref="BookableAt"/>, within minutes) and SET INACTIVE without offers; such messages are still applied.
 /// </remarks>
 public sealed record AvailabilityUpdate(
     string Province,
@@ -42,12 +44,19 @@ public sealed record AvailabilityUpdate(
     IReadOnlyList<OfficeAvailability> Availability,
     DateTimeOffset PolledAt)
 {
-    [JsonPropertyName("v")] public int Version { get; init; } = 1;
+    public const int CurrentVersion = 2;
+
+    [JsonPropertyName("v")] public int Version { get; init; } = CurrentVersion;
     /// <summary>Identifies the poll cycle that produced this message (for logs and tracing).</summary>
     public string? PollId { get; init; }
     public DateTimeOffset? BookableAt { get; init; }
     public IReadOnlyList<OfficeCoverage> Coverage { get; init; } = [];
+    /// <summary>SET INACTIVE v2: offices whose new slots may be announced (the others are only recorded).</summary>
+    public IReadOnlyList<OfficeOffer>? Offers { get; init; }
 }
+
+/// <summary>An office whose new slots may be announced: now (<see cref="BookableAt"/> null) or at its opening time.</summary>
+public sealed record OfficeOffer(int OfficeId, DateTimeOffset? BookableAt = null);
 
 /// <summary>What a <c>message</c> is. <see cref="Availability"/> exists only in v1 messages (pre-rendered).</summary>
 public enum OutgoingKind

@@ -83,6 +83,9 @@ public interface IProvinceUnitOfWork : IAsyncDisposable
     /// <summary>Every open slot of the province.</summary>
     Task<IReadOnlyList<SlotRecord>> GetOpenSlotsAsync(CancellationToken cancellationToken);
 
+    /// <summary>Stored offices with these ids (unknown ids are left out).</summary>
+    Task<IReadOnlyList<Office>> GetOfficesAsync(IReadOnlyCollection<int> officeIds, CancellationToken cancellationToken);
+
     /// <summary>Inserts or updates slots; appends a places-history point for each outcome with PlacesChanged.</summary>
     Task SaveSlotsAsync(IReadOnlyCollection<SlotOutcome> outcomes, DateTimeOffset at, CancellationToken cancellationToken);
 

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PassportBot.Domain;
+using PassportBot.Domain.Notifications;
+using PassportBot.Domain.Pipeline;
 using PassportBot.Messaging;
 using PassportBot.Observability;
 using PassportBot.Storage;
@@ -8,9 +10,9 @@ using PassportBot.Targets;
 
 namespace PassportBot.Workers;
 
-/// <summary>Applies what the poller saw to the stored life of each slot and, for slots announced now, writes one
-/// message per subscriber to the outbox in the same transaction: a slot is announced once, even across crashes,
-/// restarts and concurrent handler replicas (the store serialises each province).</summary>
+/// <summary>Applies one poll to the stored slots with the domain's <see cref="SlotPipeline"/> in one transaction
+/// that holds the province's lock, and writes what to tell subscribers in that same transaction: a slot is
+/// announced once, even across crashes, restarts and concurrent handler replicas.</summary>
 public sealed partial class AvailabilityHandler(
     IAvailabilityStore store,
     ISubscriptionStore subscriptions,
@@ -20,138 +22,117 @@ public sealed partial class AvailabilityHandler(
     ILogger<AvailabilityHandler> logger,
     NotificationTargets? targets = null)
 {
-    private readonly SlotLifecycle _lifecycle = new(options.Value.GraceWindow, options.Value.MissesToClose);
+    private readonly SlotPipeline _pipeline = new(new SlotLifecycle(options.Value.GraceWindow, options.Value.MissesToClose));
 
     public async Task HandleAsync(AvailabilityUpdate update, CancellationToken cancellationToken)
     {
         if (!ProvinceCatalog.TryNormalize(update.Province, out var province))
             throw new PoisonMessageException($"Unknown province code '{Truncate(update.Province)}' in {update.Operation}.");
 
-        var offices = update.Availability
-            .Where(a => a.Office is not null && a.Office.Id > 0)
-            .Select(a => a with { Office = a.Office with { Province = province }, Slots = a.Slots ?? [] })
-            .ToList();
-        var at = update.PolledAt;
+        var poll = ToPoll(update, province);
         using var activity = PassportBotTelemetry.Source.StartActivity("apply " + update.Operation.ToString().ToLowerInvariant());
         activity?.SetTag(TelemetryTags.Province, province);
         activity?.SetTag(TelemetryTags.PollId, update.PollId);
+        var officeIds = poll.Offices.Select(o => o.Seen.Office.Id).ToHashSet();
 
-        var result = update.Operation switch
+        await using var uow = await store.BeginAsync(province, cancellationToken).ConfigureAwait(false);
+        await uow.UpsertOfficesAsync(poll.Offices.Select(o => o.Seen.Office).ToList(), cancellationToken).ConfigureAwait(false);
+        var known = new Dictionary<SlotKey, SlotRecord>(await uow.GetSlotsAsync(officeIds, cancellationToken).ConfigureAwait(false));
+        foreach (var open in await uow.GetOpenSlotsAsync(cancellationToken).ConfigureAwait(false)) known.TryAdd(open.Key, open);
+
+        var outcome = _pipeline.Apply(poll, known);
+        await uow.SaveSlotsAsync(outcome.Changes, poll.PolledAt, cancellationToken).ConfigureAwait(false);
+
+        var offices = await OfficesAsync(uow, poll, outcome.Closures, cancellationToken).ConfigureAwait(false);
+        var job = new FanOutJob(province, update.PollId, poll.PolledAt, outcome.Announcements, Gone(outcome.Closures, offices));
+        var now = time.GetUtcNow();
+        // Webhook and ntfy targets first: the relay then hands them to their own queue before the bulk DMs.
+        var built = TargetMessages(province, outcome, offices, update.PollId, poll.PolledAt, now);
+        if (!job.IsEmpty)
         {
-            AvailabilityOperation.Insert or AvailabilityOperation.InsertScheduled =>
-                await OfferAsync(province, offices, update, at, cancellationToken).ConfigureAwait(false),
-            AvailabilityOperation.SetInactive =>
-                await ReconcileAsync(province, offices, update.Coverage ?? [], at, cancellationToken).ConfigureAwait(false),
-            _ => throw new PoisonMessageException($"Unknown availability operation {(int)update.Operation}."),
-        };
+            var subscribers = await subscriptions.ListSubscribersAsync(province, cancellationToken).ConfigureAwait(false);
+            built.AddRange(FanOut.Build(job, subscribers, now, Random.Shared));
+        }
+        if (built.Count > 0)
+        {
+            // The outbox row carries this span's context, so the relay and the send continue the poll's trace.
+            using var enqueue = PassportBotTelemetry.Source.StartActivity("outbox write");
+            enqueue?.SetTag(TelemetryTags.MessagingBatchCount, built.Count);
+            var traceParent = MessagingTracing.CurrentTraceParent();
+            var payloads = built.ConvertAll(m => MessageJson.SerializeToString(traceParent is null ? m : m with { TraceParent = traceParent }));
+            await uow.EnqueueAsync(Queues.Message.Name, payloads, now, cancellationToken).ConfigureAwait(false);
+        }
+        var messages = built.Count;
 
-        if (result.Messages > 0) outboxSignal.Notify();
-        PassportBotMetrics.SlotsAnnounced(province, result.Announced);
-        PassportBotMetrics.SlotsClosed(province, result.Closed);
-        activity?.SetTag(TelemetryTags.SlotsAnnounced, result.Announced);
-        activity?.SetTag(TelemetryTags.SlotsClosed, result.Closed);
-        activity?.SetTag(TelemetryTags.MessagesQueued, result.Messages);
-        LogApplied(update.Operation, province, update.PollId, result.Announced, result.Closed, result.Messages);
+        await uow.CommitAsync(cancellationToken).ConfigureAwait(false);
+        if (messages > 0) outboxSignal.Notify();
+        var announcedCount = outcome.Announcements.Sum(a => a.Slots.Count);
+        PassportBotMetrics.SlotsAnnounced(province, announcedCount);
+        PassportBotMetrics.SlotsClosed(province, outcome.Closures.Count);
+        activity?.SetTag(TelemetryTags.SlotsAnnounced, announcedCount);
+        activity?.SetTag(TelemetryTags.SlotsClosed, outcome.Closures.Count);
+        activity?.SetTag(TelemetryTags.MessagesQueued, messages);
+        LogApplied(update.Operation, province, update.PollId, outcome.Announcements.Sum(a => a.Slots.Count), outcome.Closures.Count, messages);
     }
 
-    private async Task<Result> OfferAsync(string province, List<OfficeAvailability> offices, AvailabilityUpdate update, DateTimeOffset at, CancellationToken ct)
+    /// <summary>The update as one poll. Version 1 split a poll into INSERT, INSERT SCHEDULED and SET INACTIVE
+    /// messages; each still maps to the part of a poll it carried.</summary>
+    private static ProvincePoll ToPoll(AvailabilityUpdate update, string province)
     {
-        await using var uow = await store.BeginAsync(province, ct).ConfigureAwait(false);
-        await uow.UpsertOfficesAsync(offices.Select(o => o.Office).ToList(), ct).ConfigureAwait(false);
-        var existing = await uow.GetSlotsAsync(offices.Select(o => o.Office.Id).ToHashSet(), ct).ConfigureAwait(false);
-
-        var outcomes = new List<SlotOutcome>();
-        var announcements = new List<(Office Office, IReadOnlyList<SlotObservation> Slots)>();
-        foreach (var office in offices)
+        var offers = (update.Offers ?? []).GroupBy(o => o.OfficeId).ToDictionary(g => g.Key, g => g.First());
+        var offices = new List<PolledOffice>();
+        foreach (var a in update.Availability ?? [])
         {
-            var fresh = new List<SlotObservation>();
-            foreach (var slot in Distinct(office.Slots, office.Office.Id))
+            if (a?.Office is null || a.Office.Id <= 0) continue;
+            var seen = a with { Office = a.Office with { Province = province }, Slots = a.Slots ?? [] };
+            offices.Add(update.Operation switch
             {
-                var outcome = _lifecycle.Offer(existing.GetValueOrDefault(slot.Key), slot, province, at);
-                outcomes.Add(outcome);
-                if (outcome.Transition == SlotTransition.Announce) fresh.Add(slot);
-            }
-            if (fresh.Count > 0) announcements.Add((office.Office, fresh));
+                AvailabilityOperation.Insert => new PolledOffice(seen, true),
+                AvailabilityOperation.InsertScheduled => new PolledOffice(seen, true, update.BookableAt),
+                AvailabilityOperation.SetInactive => offers.TryGetValue(seen.Office.Id, out var offer)
+                    ? new PolledOffice(seen, true, offer.BookableAt)
+                    : new PolledOffice(seen, false),
+                _ => throw new PoisonMessageException($"Unknown availability operation {(int)update.Operation}."),
+            });
         }
-
-        await uow.SaveSlotsAsync(outcomes, at, ct).ConfigureAwait(false);
-
-        var messageCount = 0;
-        if (announcements.Count > 0)
-        {
-            var subscribers = await subscriptions.GetSubscribersAsync(province, ct).ConfigureAwait(false);
-            var opensAt = update.Operation == AvailabilityOperation.InsertScheduled ? update.BookableAt : null;
-            var messages = FanOut.Build(province, announcements, subscribers, opensAt, at, update.PollId, time.GetUtcNow(), Random.Shared);
-            // Webhook and ntfy targets first: the relay then hands them to their own queue before the bulk DMs.
-            messages.InsertRange(0, TargetFanOut.Announced(targets, province, announcements, opensAt, at, update.PollId, time.GetUtcNow()));
-            if (messages.Count > 0)
-            {
-                // The outbox row carries this span's context, so the relay and the send continue the poll's trace.
-                using var enqueue = PassportBotTelemetry.Source.StartActivity("outbox write");
-                enqueue?.SetTag(TelemetryTags.MessagingBatchCount, messages.Count);
-                var traceParent = MessagingTracing.CurrentTraceParent();
-                var payloads = messages.ConvertAll(m => MessageJson.SerializeToString(traceParent is null ? m : m with { TraceParent = traceParent }));
-                await uow.EnqueueAsync(Queues.Message.Name, payloads, time.GetUtcNow(), ct).ConfigureAwait(false);
-            }
-            messageCount = messages.Count;
-        }
-
-        await uow.CommitAsync(ct).ConfigureAwait(false);
-        return new Result(announcements.Sum(a => a.Slots.Count), 0, messageCount);
+        // Only SET INACTIVE carries what was read completely; INSERT (v1) is no evidence of absence.
+        var coverage = update.Operation == AvailabilityOperation.SetInactive ? update.Coverage ?? [] : [];
+        return new ProvincePoll(province, update.PolledAt, offices, coverage);
     }
 
-    private async Task<Result> ReconcileAsync(string province, List<OfficeAvailability> offices, IReadOnlyList<OfficeCoverage> coverage, DateTimeOffset at, CancellationToken ct)
+    /// <summary>The offices of the poll and of the slots it closed after they were announced.</summary>
+    private static async Task<Dictionary<int, Office>> OfficesAsync(IProvinceUnitOfWork uow, ProvincePoll poll, IReadOnlyList<Closure> closures, CancellationToken ct)
     {
-        await using var uow = await store.BeginAsync(province, ct).ConfigureAwait(false);
-        await uow.UpsertOfficesAsync(offices.Select(o => o.Office).ToList(), ct).ConfigureAwait(false);
-        var existing = await uow.GetSlotsAsync(offices.Select(o => o.Office.Id).ToHashSet(), ct).ConfigureAwait(false);
-
-        var outcomes = new List<SlotOutcome>();
-        var seen = new HashSet<SlotKey>();
-        foreach (var office in offices)
-        {
-            foreach (var slot in Distinct(office.Slots, office.Office.Id))
-            {
-                seen.Add(slot.Key);
-                outcomes.Add(_lifecycle.Observe(existing.GetValueOrDefault(slot.Key), slot, province, at));
-            }
-        }
-
-        // Only what the poll read completely is evidence of absence; an office whose agenda failed to load is not.
-        var coverageByOffice = coverage.GroupBy(c => c.OfficeId).ToDictionary(g => g.Key, g => g.ToList());
-        var closed = 0;
-        foreach (var open in await uow.GetOpenSlotsAsync(ct).ConfigureAwait(false))
-        {
-            if (seen.Contains(open.Key)) continue;
-            if (!coverageByOffice.TryGetValue(open.Key.OfficeId, out var covers) || !covers.Any(c => c.Covers(open.Key))) continue;
-            var outcome = _lifecycle.Miss(open, at);
-            outcomes.Add(outcome);
-            if (outcome.Transition == SlotTransition.Closed) closed++;
-        }
-
-        await uow.SaveSlotsAsync(outcomes, at, ct).ConfigureAwait(false);
-        List<OutgoingMessage> gone = closed == 0 ? [] : TargetFanOut.Gone(targets, province, outcomes,
-            offices.GroupBy(o => o.Office.Id).ToDictionary(g => g.Key, g => g.First().Office), at, null, time.GetUtcNow());
-        if (gone.Count > 0)
-            await uow.EnqueueAsync(Queues.Message.Name, gone.ConvertAll(MessageJson.SerializeToString), time.GetUtcNow(), ct).ConfigureAwait(false);
-        await uow.CommitAsync(ct).ConfigureAwait(false);
-        return new Result(0, closed, gone.Count);
+        var offices = poll.Offices.Select(o => o.Seen.Office).DistinctBy(o => o.Id).ToDictionary(o => o.Id);
+        var missing = closures.Where(c => c.WasAnnounced).Select(c => c.Record.Key.OfficeId).Where(id => !offices.ContainsKey(id)).ToHashSet();
+        if (missing.Count > 0)
+            foreach (var office in await uow.GetOfficesAsync(missing, ct).ConfigureAwait(false)) offices[office.Id] = office;
+        return offices;
     }
 
-    /// <summary>The site has been seen to list a slot twice; keep the first, and drop slots of other offices.</summary>
-    private static IEnumerable<SlotObservation> Distinct(IReadOnlyList<SlotObservation> slots, int officeId)
+    /// <summary>Closed slots that had been announced, grouped by office, with the places they last had.</summary>
+    private static IReadOnlyList<OfficeSlots> Gone(IReadOnlyList<Closure> closures, Dictionary<int, Office> offices) =>
+        closures
+            .Where(c => c.WasAnnounced && offices.ContainsKey(c.Record.Key.OfficeId))
+            .GroupBy(c => c.Record.Key.OfficeId)
+            .Select(g => new OfficeSlots(offices[g.Key], g.OrderBy(c => c.Record.Key).Select(c => new NotifiedSlot(c.Record.Key.Date, c.Record.Key.Time, c.LastPlaces)).ToList()))
+            .ToList();
+
+    private List<OutgoingMessage> TargetMessages(string province, PollOutcome outcome, Dictionary<int, Office> offices, string? pollId, DateTimeOffset polledAt, DateTimeOffset now)
     {
-        var keys = new HashSet<SlotKey>();
-        foreach (var s in slots)
+        var messages = new List<OutgoingMessage>();
+        if (targets is null) return messages;
+        foreach (var group in outcome.Announcements.GroupBy(a => a.BookableAt))
         {
-            if (s is null || s.Key.OfficeId != officeId || s.Places <= 0) continue;
-            if (keys.Add(s.Key)) yield return s;
+            var announced = group.Select(a => (a.Office, a.Slots)).ToList();
+            messages.AddRange(TargetFanOut.Announced(targets, province, announced, group.Key, polledAt, pollId, now));
         }
+        if (outcome.Closures.Count > 0)
+            messages.AddRange(TargetFanOut.Gone(targets, province, outcome.Changes, offices, polledAt, pollId, now));
+        return messages;
     }
 
     private static string Truncate(string? s) => s is null ? "(null)" : s.Length <= 10 ? s : s[..10] + "…";
-
-    private readonly record struct Result(int Announced, int Closed, int Messages);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Operation} {Province} (poll {PollId}): {Announced} slots announced, {Closed} closed, {Messages} messages queued")]
     private partial void LogApplied(AvailabilityOperation operation, string province, string? pollId, int announced, int closed, int messages);

@@ -1,48 +1,79 @@
 using PassportBot.Domain;
 using PassportBot.Domain.Notifications;
+using PassportBot.Domain.Pipeline;
 using PassportBot.Messaging;
 using PassportBot.Storage;
 
 namespace PassportBot.Workers;
 
-/// <summary>Builds the per-subscriber notifications for newly announced slots: one per subscriber per office per
-/// poll, all the office's new slots in it, in the subscriber's language, in a random subscriber order.</summary>
+/// <summary>What one poll decided to tell the subscribers of a province: the announcements and the slots that
+/// closed after being announced. Written with the poll's transaction; expanded into messages per subscriber.</summary>
+public sealed record FanOutJob(
+    string Province,
+    string? PollId,
+    DateTimeOffset PolledAt,
+    IReadOnlyList<Announcement> Announcements,
+    IReadOnlyList<OfficeSlots> Gone)
+{
+    public bool IsEmpty => Announcements.Count == 0 && Gone.Count == 0;
+}
+
+/// <summary>Expands a <see cref="FanOutJob"/> for one subscriber: one notification per office, carrying only the
+/// slots that pass the subscriber's filter (none pass: nothing), silent in the subscriber's quiet hours.</summary>
+/// <remarks>"Gone" alerts go to subscribers who asked for them (<c>/gone on</c>) and whose current filter accepts the
+/// slot as it was last seen: who was told about a slot is not recorded, so the filter stands in for it (it can
+/// differ when the subscriber changed the filter after the announcement).</remarks>
 public static class FanOut
 {
-    public static List<OutgoingMessage> Build(
-        string province,
-        IReadOnlyList<(Office Office, IReadOnlyList<SlotObservation> Slots)> announcements,
-        IReadOnlyList<Subscriber> subscribers,
-        DateTimeOffset? opensAt,
-        DateTimeOffset polledAt,
-        string? pollId,
-        DateTimeOffset now,
-        Random random)
+    public static IEnumerable<OutgoingMessage> For(FanOutJob job, FilteredSubscriber subscriber, DateTimeOffset now)
     {
-        var messages = new List<OutgoingMessage>(announcements.Count * subscribers.Count);
-        if (announcements.Count == 0 || subscribers.Count == 0) return messages;
+        var filter = subscriber.Filter;
+        var today = DateOnly.FromDateTime(RomeTime.ToRome(now));
+        var silent = filter.IsQuietAt(now);
+        var recipient = Recipient.Telegram(subscriber.ChatId);
 
-        var kind = opensAt is null ? OutgoingKind.New : OutgoingKind.Scheduled;
-        // Randomised order so the same subscribers are not always served first.
+        foreach (var announcement in job.Announcements)
+        {
+            var office = announcement.Office;
+            var slots = announcement.Slots
+                .Where(s => filter.Accepts(office.Code, s.Key.Date, s.Key.Time, s.Places, today))
+                .Select(NotifiedSlot.From)
+                .ToList();
+            if (slots.Count == 0) continue;
+            yield return Message(recipient, announcement.BookableAt is null ? OutgoingKind.New : OutgoingKind.Scheduled,
+                new OfficeSlots(office, slots), announcement.BookableAt);
+        }
+
+        if (!filter.NotifyGone) yield break;
+        foreach (var gone in job.Gone)
+        {
+            var office = gone.Office;
+            var slots = gone.Slots.Where(s => filter.Accepts(office.Code, s.Date, s.Time, s.Places, today)).ToList();
+            if (slots.Count == 0) continue;
+            yield return Message(recipient, OutgoingKind.Gone, new OfficeSlots(office, slots), null);
+        }
+
+        OutgoingMessage Message(Recipient to, OutgoingKind kind, OfficeSlots offices, DateTimeOffset? bookableAt) =>
+            new(OutgoingMessage.NewId(), to, kind)
+            {
+                Language = subscriber.Language,
+                Province = job.Province,
+                Offices = [offices],
+                BookableAt = bookableAt,
+                PollId = job.PollId,
+                Silent = silent,
+                CreatedAt = now,
+                PolledAt = job.PolledAt,
+            };
+    }
+
+    /// <summary>Every subscriber's messages, in a random subscriber order so the same people are not always first.</summary>
+    public static List<OutgoingMessage> Build(FanOutJob job, IReadOnlyList<FilteredSubscriber> subscribers, DateTimeOffset now, Random random)
+    {
         var order = subscribers.ToArray();
         random.Shuffle(order);
-        foreach (var (office, slots) in announcements)
-        {
-            IReadOnlyList<OfficeSlots> offices = [new OfficeSlots(office, slots.Select(NotifiedSlot.From).ToList())];
-            foreach (var s in order)
-            {
-                messages.Add(new OutgoingMessage(OutgoingMessage.NewId(), Recipient.Telegram(s.ChatId), kind)
-                {
-                    Language = s.Language,
-                    Province = province,
-                    Offices = offices,
-                    BookableAt = opensAt,
-                    PollId = pollId,
-                    CreatedAt = now,
-                    PolledAt = polledAt,
-                });
-            }
-        }
+        var messages = new List<OutgoingMessage>(order.Length * Math.Max(1, job.Announcements.Count));
+        foreach (var s in order) messages.AddRange(For(job, s, now));
         return messages;
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using PassportBot.Domain;
+using PassportBot.Domain.Filters;
 using PassportBot.Domain.Notifications;
 using PassportBot.Messaging;
 using PassportBot.Storage;
@@ -43,16 +44,26 @@ public sealed partial class NewUserHandler(
         }
     }
 
+    /// <summary>The province's open slots that pass the subscriber's filter; nothing when none pass.</summary>
     private async Task SendSummaryAsync(long chatId, string province, Language? requested, CancellationToken ct)
     {
         var open = await availability.GetOpenSlotsAsync(province, ct).ConfigureAwait(false);
         if (!open.Any(o => o.Slots.Count > 0)) return; // the bot's confirmation already says we will notify
-        var language = requested ?? await subscriptions.GetLanguageAsync(chatId, ct).ConfigureAwait(false) ?? Language.Italian;
-        var offices = open.Where(o => o.Slots.Count > 0)
-            .Select(o => new OfficeSlots(o.Office, o.Slots.Select(NotifiedSlot.From).ToList()))
+        var subscriber = await subscriptions.GetSubscriberAsync(chatId, province, ct).ConfigureAwait(false);
+        var filter = subscriber?.Filter ?? SubscriberFilter.None;
+        var language = requested ?? subscriber?.Language ?? Language.Italian;
+        var now = time.GetUtcNow();
+        var today = DateOnly.FromDateTime(RomeTime.ToRome(now));
+        var offices = open
+            .Select(o => new OfficeSlots(o.Office, o.Slots
+                // A day that is over is closed by the next poll; it is no news meanwhile.
+                .Where(s => s.Key.Date >= today && filter.Accepts(o.Office.Code, s.Key.Date, s.Key.Time, s.Places, today))
+                .Select(NotifiedSlot.From).ToList()))
+            .Where(o => o.Slots.Count > 0)
             .ToList();
+        if (offices.Count == 0) return;
         var summary = new Notification(NotificationKind.Summary, language, province, offices);
-        var message = OutgoingMessage.For(Recipient.Telegram(chatId), summary, time.GetUtcNow());
+        var message = OutgoingMessage.For(Recipient.Telegram(chatId), summary, now) with { Silent = filter.IsQuietAt(now) };
         await bus.PublishAsync(Queues.Message, message, ct).ConfigureAwait(false);
     }
 

@@ -1,4 +1,6 @@
 using PassportBot.Domain;
+using PassportBot.Domain.Filters;
+using PassportBot.Domain.Notifications;
 using PassportBot.Messaging;
 using PassportBot.Storage;
 using static PassportBot.Workers.Tests.Fixtures;
@@ -187,6 +189,93 @@ public abstract class AvailabilityHandlerTests(string provider) : IAsyncLifetime
         var messages = await _h.DrainOutboxAsync();
         Assert.Equal(3, messages.Count);
     }
+
+    [Fact]
+    public async Task One_poll_message_announces_the_offered_offices_records_the_rest_and_closes_in_one_go()
+    {
+        await Handler.HandleAsync(Poll(T0, [new OfficeOffer(40)], At(Turin(), Slot(40, 19, 17), Slot(40, 20, 9)), At(Turin(41, "TOPC01"), Slot(41, 19, 9))), default);
+        var first = await _h.DrainOutboxAsync();
+        Assert.Equal(3, first.Count); // office 40 only: 41 is not bookable yet
+        Assert.All(first, m => Assert.Equal("TOPQ60", Assert.Single(m.Offices!).Office.Code));
+        Assert.All(first, m => Assert.Equal("p", m.PollId));
+        Assert.Equal(3, await OpenCount());
+
+        var opens = T0.AddMinutes(2);
+        await Handler.HandleAsync(Poll(T0.AddMinutes(1), [new OfficeOffer(41, opens)], At(Turin(), Slot(40, 20, 9)), At(Turin(41, "TOPC01"), Slot(41, 19, 9))), default);
+        await Handler.HandleAsync(Poll(T0.AddMinutes(2), [], At(Turin(), Slot(40, 20, 9)), At(Turin(41, "TOPC01"), Slot(41, 19, 9))), default);
+        var scheduled = await _h.DrainOutboxAsync();
+        Assert.Equal(3, scheduled.Count);
+        Assert.All(scheduled, m => Assert.Equal((OutgoingKind.Scheduled, (DateTimeOffset?)opens), (m.Kind, m.BookableAt)));
+        Assert.Equal(2, await OpenCount()); // 19/12 17:00 missed by two complete polls
+    }
+
+    [Fact]
+    public async Task A_slot_of_a_day_that_is_over_is_closed_at_the_first_poll_after_midnight_in_rome()
+    {
+        var day = new DateOnly(2026, 12, 19);
+        var evening = RomeTime.At(day, new TimeOnly(23, 59));
+        await Handler.HandleAsync(Poll(evening, [new OfficeOffer(40)], At(Turin(), Slot(40, 19, 17), Slot(40, 22, 9))), default);
+        Assert.Equal(2, await OpenCount());
+
+        // After midnight the site no longer lists it and the coverage starts at the new day.
+        var update = Poll(evening.AddMinutes(2), [new OfficeOffer(40)], At(Turin(), Slot(40, 22, 9))) with
+        {
+            Coverage = [new OfficeCoverage(40, day.AddDays(1), day.AddDays(60))],
+        };
+        await Handler.HandleAsync(update, default);
+
+        var open = await _h.Get<IDashboardQueries>().GetSlotsAsync("TO", SlotState.Open, 10, default);
+        Assert.Equal(new DateOnly(2026, 12, 22), Assert.Single(open).Date);
+        var stats = await _h.Get<IDashboardQueries>().GetProvinceStatsAsync(default);
+        Assert.Equal(new DateOnly(2026, 12, 22), stats.Single(p => p.Province == "TO").FirstOpenDate);
+    }
+
+    [Fact]
+    public async Task Each_subscriber_gets_only_the_slots_their_filter_accepts_and_nothing_when_none_pass()
+    {
+        // 1: Moncalieri only; 2: at least 2 places; 3: on or before 19/12, in quiet hours now (silent).
+        var hour = RomeTime.ToRome(DateTimeOffset.UtcNow).Hour;
+        await Subscriptions.SetOfficesAsync(1, "TO", ["TOPC01"], default);
+        await Subscriptions.SetUserFilterAsync(2, SubscriberFilter.None with { MinPlaces = 2 }, default);
+        await Subscriptions.SetUserFilterAsync(3, SubscriberFilter.None with { Before = new DateOnly(2026, 12, 19), Quiet = new QuietHours(hour, (hour + 2) % 24) }, default);
+
+        await Handler.HandleAsync(Poll(T0, [new OfficeOffer(40), new OfficeOffer(41)],
+            At(Turin(), Slot(40, 19, 17), Slot(40, 20, 9, places: 2)), At(Turin(41, "TOPC01"), Slot(41, 21, 9))), default);
+        var messages = await _h.DrainOutboxAsync();
+
+        var one = Assert.Single(messages, m => m.ChatId == 1);
+        Assert.Equal("TOPC01", one.Offices![0].Office.Code);
+        var two = Assert.Single(messages, m => m.ChatId == 2);
+        Assert.Equal([new NotifiedSlot(new DateOnly(2026, 12, 20), new TimeOnly(9, 0), 2)], two.Offices![0].Slots);
+        Assert.False(two.Silent);
+        var three = Assert.Single(messages, m => m.ChatId == 3);
+        Assert.Equal([new DateOnly(2026, 12, 19)], three.Offices![0].Slots.Select(s => s.Date).ToArray());
+        Assert.True(three.Silent);
+        Assert.Contains("19/12/2026", three.Content);
+        Assert.DoesNotContain("20/12/2026", three.Content);
+        Assert.Equal(3, messages.Count);
+    }
+
+    [Fact]
+    public async Task Gone_alerts_go_only_to_subscribers_who_asked_and_whose_filter_accepts_the_slot()
+    {
+        await Subscriptions.SetUserFilterAsync(1, SubscriberFilter.None with { NotifyGone = true }, default);
+        await Subscriptions.SetUserFilterAsync(2, SubscriberFilter.None with { NotifyGone = true, MinPlaces = 3 }, default);
+        await Handler.HandleAsync(Poll(T0, [new OfficeOffer(40)], At(Turin(), Slot(40, 19, 17, places: 2), Slot(40, 20, 9))), default);
+        await _h.DrainOutboxAsync();
+
+        await Handler.HandleAsync(Poll(T0.AddMinutes(1), [new OfficeOffer(40)], At(Turin(), Slot(40, 20, 9))), default);
+        Assert.Empty(await _h.DrainOutboxAsync()); // one miss is not evidence
+        await Handler.HandleAsync(Poll(T0.AddMinutes(2), [new OfficeOffer(40)], At(Turin(), Slot(40, 20, 9))), default);
+
+        var gone = Assert.Single(await _h.DrainOutboxAsync());
+        Assert.Equal((1L, OutgoingKind.Gone), (gone.ChatId, gone.Kind));
+        Assert.Equal([new NotifiedSlot(new DateOnly(2026, 12, 19), new TimeOnly(17, 0), 2)], gone.Offices![0].Slots);
+        Assert.StartsWith("<b>Non più disponibile:</b>", gone.Content);
+    }
+
+    private static AvailabilityUpdate Poll(DateTimeOffset at, IReadOnlyList<OfficeOffer> offers, params OfficeAvailability[] offices) =>
+        SetInactive(at, offices) with { Offers = offers, PollId = "p" };
 
     private async Task<int> OpenCount() => (await _h.Get<IDashboardQueries>().GetSlotsAsync("TO", SlotState.Open, 100, default)).Count;
 }

@@ -1,4 +1,5 @@
 using PassportBot.Domain;
+using PassportBot.Domain.Filters;
 using PassportBot.Messaging;
 using PassportBot.Storage;
 using static PassportBot.Workers.Tests.Fixtures;
@@ -53,6 +54,26 @@ public sealed class NewUserHandlerTests : IAsyncLifetime
         Assert.Contains("Slots open now in Torino (TO)", summary.Content);
         Assert.Contains("19/12/2026 at 17:00", summary.Content);
         Assert.Contains("20/12/2026 at 09:00", summary.Content);
+    }
+
+    [Fact]
+    public async Task The_summary_carries_only_the_slots_the_filter_accepts_and_is_not_sent_when_none_pass()
+    {
+        await _h.Get<AvailabilityHandler>().HandleAsync(Insert(T0, At(Turin(), Slot(40, 19, 17), Slot(40, 20, 9, places: 2))), default);
+        var store = _h.Get<ISubscriptionStore>();
+        await store.SetUserFilterAsync(10, SubscriberFilter.None with { MinPlaces = 2 }, default);
+        await store.SetUserFilterAsync(11, SubscriberFilter.None with { Before = new DateOnly(2026, 12, 18) }, default);
+        var handler = _h.Get<NewUserHandler>();
+
+        await handler.HandleAsync(new SubscriptionRequest(10, "TO", SubscriptionOperation.Insert) { Language = Language.English }, default);
+        await handler.HandleAsync(new SubscriptionRequest(11, "TO", SubscriptionOperation.Insert) { Language = Language.English }, default);
+        await handler.HandleAsync(new SubscriptionRequest(12, "TO", SubscriptionOperation.Insert) { Language = Language.English }, default);
+
+        var filtered = await WaitForAsync(() => _sent.FirstOrDefault(m => m.ChatId == 10));
+        Assert.Contains("20/12/2026 at 09:00", filtered.Content);
+        Assert.DoesNotContain("19/12/2026", filtered.Content);
+        await WaitForAsync(() => _sent.FirstOrDefault(m => m.ChatId == 12));
+        lock (_sent) Assert.DoesNotContain(_sent, m => m.ChatId == 11);
     }
 
     [Fact]

@@ -89,6 +89,20 @@ internal sealed class ProvinceUnitOfWork : IProvinceUnitOfWork
         return rows.Select(r => r.ToRecord()).ToList();
     }
 
+    public async Task<IReadOnlyList<Office>> GetOfficesAsync(IReadOnlyCollection<int> officeIds, CancellationToken cancellationToken)
+    {
+        ThrowIfCompleted();
+        var result = new List<Office>();
+        foreach (var chunk in officeIds.Distinct().Chunk(500))
+        {
+            var rows = await _connection.QueryAsync<OfficeRow>(new CommandDefinition(
+                $"SELECT {OfficeRow.Columns} FROM offices o WHERE {_dialect.InList("o.id", "@officeIds")}",
+                new { officeIds = chunk }, _transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            result.AddRange(rows.Select(r => r.ToOffice()));
+        }
+        return result;
+    }
+
     public Task SaveSlotsAsync(IReadOnlyCollection<SlotOutcome> outcomes, DateTimeOffset at, CancellationToken cancellationToken)
     {
         ThrowIfCompleted();

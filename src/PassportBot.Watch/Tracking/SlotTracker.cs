@@ -1,14 +1,16 @@
 using PassportBot.Agenda;
 using PassportBot.Domain;
+using PassportBot.Domain.Pipeline;
 
 namespace PassportBot.Watch.Tracking;
 
-/// <summary>Applies province scans to the slots the user watches, with the same rules as the full system:
+/// <summary>Applies province scans to the slots the user watches with the server's own <see cref="SlotPipeline"/>:
 /// <see cref="BookingRules"/> decide when a slot may be announced, <see cref="SlotLifecycle"/> decides NEW
-/// (once per life) and GONE (after consecutive complete misses). Not thread-safe: one watch loop owns it.</summary>
+/// (once per life) and GONE (after consecutive complete misses, or when its day is over). Not thread-safe: one
+/// watch loop owns it.</summary>
 public sealed class SlotTracker
 {
-    private readonly SlotLifecycle lifecycle;
+    private readonly SlotPipeline pipeline;
     private readonly WatchFilter filter;
     private readonly TimeSpan lookAhead;
     private readonly Dictionary<SlotKey, SlotRecord> records = [];
@@ -16,7 +18,7 @@ public sealed class SlotTracker
 
     public SlotTracker(SlotLifecycle lifecycle, WatchFilter filter, TimeSpan lookAhead, WatchState? state = null)
     {
-        this.lifecycle = lifecycle;
+        pipeline = new SlotPipeline(lifecycle);
         this.filter = filter;
         this.lookAhead = lookAhead;
         if (state is null) return;
@@ -25,51 +27,30 @@ public sealed class SlotTracker
         foreach (var record in state.Slots.Where(r => offices.ContainsKey(r.Key.OfficeId))) records[record.Key] = record;
     }
 
-    /// <summary>Applies one scan. <paramref name="now"/> decides bookability and the day; records carry the scan's time.</summary>
+    /// <summary>Applies one scan. <paramref name="now"/> decides bookability; records carry the scan's time.</summary>
     public IReadOnlyList<WatchEvent> Apply(ProvinceScan scan, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(scan);
         var at = scan.PolledAt;
-        var opened = new List<SlotOpened>();
-        var seen = new HashSet<SlotKey>();
+        foreach (var availability in scan.Offices) offices[availability.Office.Id] = availability.Office;
 
-        foreach (var availability in scan.Offices)
-        {
-            var office = availability.Office;
-            offices[office.Id] = office;
-            var bookability = BookingRules.Evaluate(office.BookableFrom, now, lookAhead);
-            foreach (var slot in availability.Slots)
-            {
-                if (slot.Key.OfficeId != office.Id || !filter.Accepts(office, slot) || !seen.Add(slot.Key)) continue;
-                var existing = records.GetValueOrDefault(slot.Key);
-                var outcome = bookability.State == BookingState.NotYet
-                    ? lifecycle.Observe(existing, slot, scan.Province, at)
-                    : lifecycle.Offer(existing, slot, scan.Province, at);
-                records[slot.Key] = outcome.Record;
-                if (outcome.Transition == SlotTransition.Announce)
-                {
-                    var bookableAt = bookability.State == BookingState.OpensSoon ? bookability.OpensAt : (DateTimeOffset?)null;
-                    opened.Add(new SlotOpened(at, new WatchedSlot(office, outcome.Record), bookableAt));
-                }
-            }
-        }
+        var poll = new ProvincePoll(scan.Province, at, scan.Offices.Select(o => PolledOffice.Classify(o, now, lookAhead)).ToList(), scan.Coverage);
+        // Slots outside the filter are not tracked: one that stops passing it counts as gone.
+        var outcome = pipeline.Apply(poll, records, filter.Accepts);
+        foreach (var change in outcome.Changes) records[change.Record.Key] = change.Record;
 
+        var opened = outcome.Announcements
+            .SelectMany(a => a.Slots.Select(s => new SlotOpened(at, new WatchedSlot(a.Office, records[s.Key]), a.BookableAt)))
+            .ToList();
         var gone = new List<SlotGone>();
-        var today = DateOnly.FromDateTime(RomeTime.ToRome(now));
-        var coverage = scan.Coverage.ToLookup(c => c.OfficeId);
-        foreach (var record in records.Values.Where(r => r.IsOpen && r.Province == scan.Province && !seen.Contains(r.Key)).ToArray())
+        foreach (var closure in outcome.Closures)
         {
-            if (!offices.TryGetValue(record.Key.OfficeId, out var office)) continue;
-            var pastDay = record.Key.Date < today;
-            // Only what the scan read completely is evidence of absence; a slot outside the filter is not ours to close.
-            if (!pastDay && (!filter.Watches(office, record.Key.Date) || !coverage[record.Key.OfficeId].Any(c => c.Covers(record.Key)))) continue;
-            var outcome = lifecycle.Miss(record, at);
-            records[record.Key] = outcome.Record;
-            if (outcome.Transition == SlotTransition.Closed && record.AnnouncedAt is not null)
-                gone.Add(new SlotGone(at, new WatchedSlot(office, outcome.Record), record.Places));
+            var key = closure.Record.Key;
+            if (!closure.WasAnnounced || !offices.TryGetValue(key.OfficeId, out var office) || !filter.Watches(office, key.Date)) continue;
+            gone.Add(new SlotGone(at, new WatchedSlot(office, closure.Record), closure.LastPlaces));
         }
 
-        Prune(now, today);
+        Prune(now, DateOnly.FromDateTime(RomeTime.ToRome(now)));
         return
         [
             .. opened.OrderBy(e => e.Slot.Office.Code, StringComparer.Ordinal).ThenBy(e => e.Slot.Key),
@@ -98,7 +79,7 @@ public sealed class SlotTracker
         foreach (var record in records.Values.ToArray())
         {
             // Past the grace window a gone slot's record changes nothing (SlotLifecycle treats it as new); past days never return.
-            var forgotten = record.GoneAt is { } goneAt && now - goneAt > lifecycle.GraceWindow;
+            var forgotten = record.GoneAt is { } goneAt && now - goneAt > pipeline.Lifecycle.GraceWindow;
             if (forgotten || record.Key.Date < today) records.Remove(record.Key);
         }
     }
