@@ -37,7 +37,7 @@ fi
 read -r failed passed skipped assemblies < <(grep -aE '^(Passed|Failed)!  - Failed:' "$log" | sed -E 's/.*Failed: *([0-9]+), Passed: *([0-9]+), Skipped: *([0-9]+).*/\1 \2 \3/' \
   | awk '{f+=$1; p+=$2; s+=$3; n++} END {print f+0, p+0, s+0, n+0}')
 rm -f "$log"
-expected=$(( $(ls -d tests/*.Tests | wc -l) + restarts_run ))
+expected=$(( $(ls -d tests/*Tests | wc -l) + restarts_run ))
 if [ "$assemblies" -lt "$expected" ]; then
   echo "Only $assemblies of $expected test runs reported results (a test host crashed or a project did not run)."
   failed=$((failed + expected - assemblies))
