@@ -14,6 +14,16 @@ public static class QueueTopology
     /// <summary>Suffix of the queue holding a queue's dead letters.</summary>
     public const string DeadLetterSuffix = ".dlq";
 
+    /// <summary>Deliveries of one message that ended without being settled (its process crashed or stopped while
+    /// handling it) before it is dead-lettered, so a message that crashes its consumer every time cannot loop
+    /// forever. Handler failures are counted separately (<see cref="ConsumerOptions.MaxAttempts"/>). High enough
+    /// that messages merely in flight during a few restarts in a row are not dead-lettered with it.</summary>
+    public const int DeliveryLimit = 10;
+
+    /// <summary>Dead letters kept per queue; beyond it the oldest are dropped, so a flood of failures cannot fill
+    /// the broker's disk (or the embedded database).</summary>
+    public const int DeadLetterMaxLength = 10_000;
+
     /// <summary>Returns the effective single-active-consumer setting; throws for a request the queue cannot honour.</summary>
     /// <remarks>On a broker this is a property of the queue, not of the consumer, so both transports treat it so.</remarks>
     public static bool ResolveSingleActiveConsumer(string queueName, ConsumerOptions options)

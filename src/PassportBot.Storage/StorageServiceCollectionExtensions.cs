@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using PassportBot.Messaging;
 using PassportBot.Storage.Schema;
 using PassportBot.Storage.Sql;
 using PassportBot.Storage.Stores;
@@ -35,6 +36,9 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<ILeaseStore, LeaseStore>();
         services.TryAddSingleton<IOfficeDirectory, OfficeDirectory>();
         services.TryAddSingleton<IHistoryRetention, HistoryRetention>();
+        services.TryAddSingleton<ISentMessageStore, SentMessageStore>();
+        // Used by the in-process bus only (Bus:Provider=memory): its queues then survive a crash.
+        services.TryAddSingleton<IMessageJournal, MessageJournalStore>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MigrateOnStartService>());
         return services;
     }

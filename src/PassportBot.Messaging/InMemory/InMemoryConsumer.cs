@@ -60,6 +60,16 @@ internal sealed partial class InMemoryConsumer<T> : IAsyncDisposable
 
     private async Task DeliverAsync(InMemoryEnvelope envelope, CancellationToken stopping)
     {
+        if (envelope.Deliveries >= QueueTopology.DeliveryLimit)
+        {
+            // Handed to a handler this often without a verdict: the process died while handling it each time.
+            LogDeliveryLimit(_queue.Name, envelope.Deliveries);
+            await _queue.DeadLetterAsync(envelope,
+                $"Delivered {envelope.Deliveries} times without being settled: the process stopped or crashed while handling it each time.").ConfigureAwait(false);
+            return;
+        }
+        envelope = await _queue.MarkDeliveredAsync(envelope).ConfigureAwait(false);
+
         T message;
         try
         {
@@ -68,7 +78,7 @@ internal sealed partial class InMemoryConsumer<T> : IAsyncDisposable
         catch (Exception ex)
         {
             LogMalformed(_queue.Name, ex.Message);
-            _queue.DeadLetter(envelope with { FailedAttempts = envelope.FailedAttempts + 1 }, "Malformed message: " + DeliveryPolicy.Reason(ex));
+            await _queue.DeadLetterAsync(envelope with { FailedAttempts = envelope.FailedAttempts + 1 }, "Malformed message: " + DeliveryPolicy.Reason(ex)).ConfigureAwait(false);
             return;
         }
 
@@ -81,6 +91,7 @@ internal sealed partial class InMemoryConsumer<T> : IAsyncDisposable
         {
             // Stopped mid-handling: not the message's fault, so it goes back without counting an attempt.
             _queue.Enqueue(envelope);
+            return;
         }
         catch (Exception ex)
         {
@@ -89,15 +100,17 @@ internal sealed partial class InMemoryConsumer<T> : IAsyncDisposable
             if (DeliveryPolicy.ShouldDeadLetter(_options, failed.FailedAttempts, ex))
             {
                 LogDeadLettered(ex, _queue.Name, failed.FailedAttempts);
-                _queue.DeadLetter(failed, DeliveryPolicy.Reason(ex));
+                await _queue.DeadLetterAsync(failed, DeliveryPolicy.Reason(ex)).ConfigureAwait(false);
             }
             else
             {
                 var delay = DeliveryPolicy.RetryDelay(_options, failed.FailedAttempts);
                 LogRetrying(ex, _queue.Name, failed.FailedAttempts, delay);
-                _queue.EnqueueAfter(failed, delay);
+                await _queue.RetryAsync(failed, delay).ConfigureAwait(false);
             }
+            return;
         }
+        await _queue.AckAsync(envelope).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
@@ -113,6 +126,9 @@ internal sealed partial class InMemoryConsumer<T> : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Queue {Queue}: message dead-lettered after {Attempts} attempt(s)")]
     private partial void LogDeadLettered(Exception error, string queue, int attempts);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Queue {Queue}: message dead-lettered after {Deliveries} deliveries that never completed")]
+    private partial void LogDeliveryLimit(string queue, int deliveries);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Queue {Queue}: malformed message dead-lettered: {Error}")]
     private partial void LogMalformed(string queue, string error);

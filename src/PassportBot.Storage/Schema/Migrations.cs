@@ -88,11 +88,32 @@ internal static class Migrations
         new AddColumnStep("subscriptions", new("office_codes", ColumnType.LongText, Nullable: true)),
     ];
 
+    private static readonly TableSpec[] DeliveryTables =
+    [
+        // The in-process bus's queues (embedded mode), so a crash does not lose what they held.
+        new("bus_messages",
+            [
+                new("id", ColumnType.Identity), new("queue", ColumnType.ShortText), new("body", ColumnType.LongText),
+                new("attempts", ColumnType.Int), new("deliveries", ColumnType.Int), new("available_at", ColumnType.BigInt),
+                new("dead_reason", ColumnType.LongText, Nullable: true), new("dead_at", ColumnType.BigInt, Nullable: true),
+                new("created_at", ColumnType.BigInt),
+            ],
+            [],
+            []),
+        // Ids of messages the dispatcher has sent, so a redelivered copy is not sent again.
+        new("sent_messages",
+            [new("message_id", ColumnType.ShortText), new("sent_at", ColumnType.BigInt)],
+            ["message_id"],
+            [new("ix_sent_messages_sent_at", "sent_at")]),
+    ];
+
     public static IReadOnlyList<Migration> All { get; } =
     [
         new(1, "users, subscriptions, offices, slots, outbox, settings, leases",
             d => InitialSchema.SelectMany(d.CreateTable).Select(sql => new SqlStep(sql))),
         new(2, "per-user slot filters, per-subscription office restriction", _ => FiltersSchema),
+        new(3, "bus_messages (embedded bus journal), sent_messages (idempotent dispatch)",
+            d => DeliveryTables.SelectMany(d.CreateTable).Select(sql => new SqlStep(sql))),
     ];
 
     public static int Latest => All[^1].Version;

@@ -21,6 +21,7 @@ public sealed class DispatcherHealthCheck(DispatcherMetrics metrics, TimeProvide
             ["failed"] = c.Failed,
             ["plainTextFallbacks"] = c.PlainTextFallbacks,
             ["redelivered"] = c.Redelivered,
+            ["alreadySent"] = c.AlreadySent,
         };
         if (c.PausedUntil is { } until && until > time.GetUtcNow())
         {

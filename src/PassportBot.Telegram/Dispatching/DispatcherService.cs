@@ -2,19 +2,33 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PassportBot.Messaging;
+using PassportBot.Storage;
 
 namespace PassportBot.Telegram.Dispatching;
 
 /// <summary>Consumes the <c>message</c> queue and hands each message to the <see cref="MessageDispatcher"/>.
-/// One active consumer across processes, so the rate limits hold for the whole bot.</summary>
+/// One active consumer across processes, so the rate limits hold for the whole bot. Sends are idempotent per
+/// message id: ids of sent messages are recorded, and a copy delivered again (an outbox batch republished after a
+/// relay crash, a redelivery after a dispatcher or broker restart) is dropped. What remains is the crash window
+/// between Telegram's answer and the record: at most the sends in flight.</summary>
 public sealed partial class DispatcherService(
     IMessageBus bus,
     MessageDispatcher dispatcher,
+    ISentMessageStore sent,
+    DispatcherMetrics metrics,
     IOptions<TelegramOptions> options,
     TimeProvider time,
     ILogger<DispatcherService> logger) : BackgroundService
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long sent ids are remembered: longer than any redelivery path (retries are capped at an hour,
+    /// a relay lease is seconds), short enough to keep the table small.</summary>
+    public static readonly TimeSpan SentIdRetention = TimeSpan.FromDays(7);
+
+    private static readonly TimeSpan PruneInterval = TimeSpan.FromHours(1);
+    private static readonly TimeSpan RecordTimeout = TimeSpan.FromSeconds(5);
+    private const int PruneBatch = 5_000;
 
     public ConsumerOptions ConsumerOptions { get; } = new()
     {
@@ -26,14 +40,17 @@ public sealed partial class DispatcherService(
         RetryDelay = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(100).Ticks, options.Value.TransientRetryDelay.Ticks * 10)),
     };
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(ConsumeAsync(stoppingToken), PruneLoopAsync(stoppingToken));
+
+    private async Task ConsumeAsync(CancellationToken stoppingToken)
     {
         var backoff = TimeSpan.FromSeconds(1);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await using var consumer = await bus.ConsumeAsync(Queues.Message, dispatcher.DispatchAsync, ConsumerOptions, stoppingToken);
+                await using var consumer = await bus.ConsumeAsync(Queues.Message, DispatchOnceAsync, ConsumerOptions, stoppingToken);
                 LogStarted(ConsumerOptions.MaxConcurrency, options.Value.RateLimitEnabled ? options.Value.EffectiveMessagesPerSecond : null);
                 await Task.Delay(Timeout.InfiniteTimeSpan, time, stoppingToken);
             }
@@ -57,9 +74,85 @@ public sealed partial class DispatcherService(
         }
     }
 
+    /// <summary>Sends a message unless its id was sent before, then records the id.</summary>
+    public async Task DispatchOnceAsync(OutgoingMessage message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (await sent.WasSentAsync(message.Id, cancellationToken))
+            {
+                metrics.AlreadySent();
+                LogAlreadySent(message.Id, message.ChatId);
+                return;
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Without the database the dispatcher still sends: a duplicate is better than a message held back.
+            LogCheckFailed(message.Id, e.GetType().Name);
+        }
+
+        await dispatcher.DispatchAsync(message, cancellationToken);
+
+        // Recorded even when stopping: the send happened.
+        using var timeout = new CancellationTokenSource(RecordTimeout, time);
+        try
+        {
+            await sent.RecordSentAsync(message.Id, time.GetUtcNow(), timeout.Token);
+        }
+        catch (Exception e)
+        {
+            // Sent but not recorded: only a redelivery of this very message could repeat it. Not worth a resend.
+            LogRecordFailed(message.Id, e.GetType().Name);
+        }
+    }
+
+    private async Task PruneLoopAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                int pruned;
+                do
+                {
+                    pruned = await sent.PruneAsync(time.GetUtcNow() - SentIdRetention, PruneBatch, stoppingToken);
+                } while (pruned == PruneBatch);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                LogPruneFailed(e.GetType().Name);
+            }
+            try
+            {
+                await Task.Delay(PruneInterval, time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Dispatcher consuming the message queue ({Concurrency} parallel sends, global limit {Rate} msg/s)")]
     private partial void LogStarted(int concurrency, int? rate);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Dispatcher could not consume the message queue; retrying in {Seconds} s")]
     private partial void LogConsumeFailed(Exception exception, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Message {MessageId} to chat {ChatId} was sent before; this copy is dropped")]
+    private partial void LogAlreadySent(string messageId, long chatId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId}: could not check whether it was sent before ({Error}); sending it")]
+    private partial void LogCheckFailed(string messageId, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId} was sent but its id could not be recorded ({Error})")]
+    private partial void LogRecordFailed(string messageId, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not forget old sent message ids ({Error}); trying again later")]
+    private partial void LogPruneFailed(string error);
 }

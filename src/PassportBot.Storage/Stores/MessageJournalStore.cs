@@ -1,0 +1,86 @@
+using Dapper;
+using PassportBot.Messaging;
+using PassportBot.Storage.Sql;
+
+namespace PassportBot.Storage.Stores;
+
+/// <summary>The in-process bus's queues in the <c>bus_messages</c> table (see <see cref="IMessageJournal"/>).</summary>
+internal sealed class MessageJournalStore(StorageDatabase database) : IMessageJournal
+{
+    private const string Columns =
+        "id AS Id, queue AS Queue, body AS Body, attempts AS Attempts, deliveries AS Deliveries, available_at AS AvailableAt, " +
+        "dead_reason AS DeadReason, dead_at AS DeadAt";
+
+    private SqlDialect Dialect => database.Dialect;
+
+    public async Task<IReadOnlyList<JournaledMessage>> LoadAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<Row>(new CommandDefinition(
+            $"SELECT {Columns} FROM bus_messages ORDER BY id", cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return rows.Select(r => new JournaledMessage(r.Id, r.Queue, r.Body, r.Attempts, r.Deliveries,
+            DbValues.FromUnixMs(r.AvailableAt), r.DeadReason, DbValues.FromUnixMs(r.DeadAt))).ToList();
+    }
+
+    public Task<IReadOnlyList<long>> AppendAsync(string queue, IReadOnlyList<string> bodies, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        // One row at a time inside one transaction: each insert hands back its id, on every provider.
+        var insert = "INSERT INTO bus_messages (queue, body, attempts, deliveries, available_at, created_at) VALUES (@queue, @body, 0, 0, @at, @at)" +
+                     (Dialect.SupportsUpdateReturning ? " RETURNING id" : "; SELECT LAST_INSERT_ID()");
+        var now = DbValues.ToUnixMs(at);
+        return database.WriteAsync<IReadOnlyList<long>>(async (connection, transaction) =>
+        {
+            var ids = new List<long>(bodies.Count);
+            foreach (var body in bodies)
+            {
+                ids.Add(await connection.ExecuteScalarAsync<long>(new CommandDefinition(insert, new { queue, body, at = now }, transaction,
+                    cancellationToken: cancellationToken)).ConfigureAwait(false));
+            }
+            return ids;
+        }, cancellationToken);
+    }
+
+    public Task MarkDeliveredAsync(long id, CancellationToken cancellationToken) =>
+        ExecuteAsync("UPDATE bus_messages SET deliveries = deliveries + 1 WHERE id = @id", new { id }, cancellationToken);
+
+    public Task DelayAsync(long id, int failedAttempts, DateTimeOffset availableAt, CancellationToken cancellationToken) =>
+        ExecuteAsync("UPDATE bus_messages SET attempts = @failedAttempts, deliveries = 0, available_at = @availableAt WHERE id = @id",
+            new { id, failedAttempts, availableAt = DbValues.ToUnixMs(availableAt) }, cancellationToken);
+
+    public Task DeadLetterAsync(long id, int failedAttempts, string reason, DateTimeOffset at, CancellationToken cancellationToken) =>
+        ExecuteAsync("UPDATE bus_messages SET attempts = @failedAttempts, deliveries = 0, dead_reason = @reason, dead_at = @at WHERE id = @id",
+            new { id, failedAttempts, reason, at = DbValues.ToUnixMs(at) }, cancellationToken);
+
+    public Task ReviveAsync(long id, DateTimeOffset at, CancellationToken cancellationToken) =>
+        ExecuteAsync("UPDATE bus_messages SET attempts = 0, deliveries = 0, dead_reason = NULL, dead_at = NULL, available_at = @at WHERE id = @id",
+            new { id, at = DbValues.ToUnixMs(at) }, cancellationToken);
+
+    public async Task RemoveAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0) return;
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var chunk in ids.Chunk(1_000))
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                $"DELETE FROM bus_messages WHERE {Dialect.InList("id", "@ids")}", new { ids = chunk }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ExecuteAsync(string sql, object parameters, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    private sealed class Row
+    {
+        public long Id { get; set; }
+        public string Queue { get; set; } = "";
+        public string Body { get; set; } = "";
+        public int Attempts { get; set; }
+        public int Deliveries { get; set; }
+        public long AvailableAt { get; set; }
+        public string? DeadReason { get; set; }
+        public long? DeadAt { get; set; }
+    }
+}

@@ -1,0 +1,133 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using PassportBot.Agenda.Simulator;
+using PassportBot.Domain;
+using PassportBot.Storage;
+using PassportBot.Testing;
+using PassportBot.Testing.Storage;
+using Xunit.Abstractions;
+
+namespace PassportBot.ScaleOut.Tests;
+
+/// <summary>The embedded mode (<c>passportbot run</c>: SQLite and the in-process bus) as a real OS process,
+/// killed with SIGKILL in the middle of a fan-out and started again over the same database.</summary>
+[Collection(nameof(ScaleOutCollection))]
+public sealed class EmbeddedCrashTests(ITestOutputHelper output)
+{
+    private const int Subscribers = 300;
+
+    // At the default 25 msg/s the dispatcher sends up to 12 messages at once: the most a crash can repeat.
+    private const int SendsInFlight = 12;
+
+    [Fact]
+    public async Task Killing_run_mid_fan_out_loses_no_message_and_repeats_at_most_the_sends_in_flight()
+    {
+        await using var simulator = new AgendaSimulator(new AgendaSimulatorSettings { Seed = 7 });
+        await simulator.StartAsync();
+        await using var telegram = await FakeBotApiServer.StartAsync();
+        var (connectionString, drop) = await TestDatabases.CreateAsync("sqlite");
+        await using var _ = drop;
+        var folder = Directory.CreateTempSubdirectory("passportbot-embedded-").FullName;
+        var processes = new List<RoleProcess>();
+        string Tails() => string.Join("\n", processes.Select(p => p.Tail));
+        try
+        {
+            // Telegram's default limits (25 msg/s): the fan-out takes 12 s, as it would in production.
+            var environment = new Dictionary<string, string?>
+            {
+                ["Bus:Provider"] = "memory",
+                ["Storage:Provider"] = "sqlite",
+                ["Storage:ConnectionString"] = connectionString,
+                ["Telegram:Token"] = telegram.Token,
+                ["Telegram:ApiBaseUrl"] = telegram.BaseUrl,
+                ["Telegram:PollingTimeout"] = "00:00:02",
+                ["Agenda:BaseUrl"] = simulator.BaseUrl,
+                ["Agenda:Cookie"] = simulator.Credentials.Cookie,
+                ["Agenda:CsrfToken"] = simulator.Credentials.CsrfToken,
+                ["Agenda:CookieFile"] = "",
+                ["Agenda:CsrfTokenFile"] = "",
+                ["Agenda:PollInterval"] = "00:00:01",
+                ["Agenda:MaxRetries"] = "1",
+                ["Workers:PollerTick"] = "00:00:00.100",
+                ["Workers:PollJitter"] = "00:00:00",
+                ["Workers:RelayPollInterval"] = "00:00:00.100",
+                ["Logging:LogLevel:Default"] = "Warning",
+            }.ToDictionary(kv => "PASSPORTBOT_" + kv.Key.Replace(":", "__"), kv => kv.Value);
+            RoleProcess Start(string command)
+            {
+                var port = RoleProcess.FreePort();
+                var process = RoleProcess.Start($"{command}#{processes.Count + 1}", command, environment, [$"--Web:Urls=http://127.0.0.1:{port}"], folder, port);
+                processes.Add(process);
+                return process;
+            }
+
+            var migrate = Start("migrate");
+            await migrate.WaitForExitAsync(Cluster.Timeout);
+            Assert.True(migrate.ExitCode == 0, migrate.Tail);
+            await using (var storage = Storage(connectionString))
+            {
+                var subscriptions = storage.GetRequiredService<ISubscriptionStore>();
+                for (long chat = 1; chat <= Subscribers; chat++) await subscriptions.SubscribeAsync(chat, "TO", Language.Italian, default);
+            }
+            var office = simulator.World.GetOffice("TOPQ60");
+            simulator.World.SetBookableFrom(office.Id, TimeOnly.MinValue);
+
+            var run = Start("run");
+            await run.WaitUntilAnsweringAsync(Cluster.Timeout);
+            var polls = simulator.Calls.OfficeListCalls("TO");
+            await Eventually.TrueAsync(() => simulator.Calls.OfficeListCalls("TO") > polls, Cluster.Timeout, "a poll of TO", Tails);
+
+            var slot = simulator.World.AddSlot(office.Id, Cluster.Day(5), new TimeOnly(9, 15), 1);
+            var text = Cluster.SlotText(slot);
+            Dictionary<long, int> Received() => telegram.SentMessages
+                .Where(m => m.ChatId is not null && m.Text is { } t && t.Contains(text, StringComparison.Ordinal))
+                .GroupBy(m => m.ChatId!.Value).ToDictionary(g => g.Key, g => g.Count());
+
+            await Eventually.TrueAsync(() => Received().Count >= 60, Cluster.Timeout, "60 subscribers served", Tails);
+            run.Kill();
+            await run.WaitForExitAsync(Cluster.Timeout);
+            var atKill = Received().Count;
+
+            var restarted = Start("run");
+            await restarted.WaitUntilAnsweringAsync(Cluster.Timeout);
+            try
+            {
+                await Eventually.TrueAsync(() => Received().Count == Subscribers, Cluster.Timeout, "every subscriber served after the restart");
+            }
+            catch (TimeoutException)
+            {
+                Assert.Fail($"SIGKILL after {atKill} of {Subscribers} sends, then a restart: {Subscribers - Received().Count} subscribers never got the message.\n{Tails()}");
+            }
+            // Copies repeated by the crash, if any, arrive with the rest of the fan-out; wait for a few more polls anyway.
+            polls = simulator.Calls.OfficeListCalls("TO");
+            await Eventually.TrueAsync(() => simulator.Calls.OfficeListCalls("TO") >= polls + 3, Cluster.Timeout, "three more polls", Tails);
+
+            var received = Received();
+            var duplicates = received.Values.Sum(n => n - 1);
+            output.WriteLine($"SIGKILL after {atKill} of {Subscribers} sends; after the restart {received.Count} of {Subscribers} served, {Subscribers - received.Count} lost, {duplicates} duplicates");
+            Assert.Equal(Subscribers, received.Count);
+            Assert.True(duplicates <= SendsInFlight, $"{duplicates} duplicates, more than the {SendsInFlight} sends in flight.");
+            Assert.False(restarted.HasExited, restarted.Tail);
+        }
+        finally
+        {
+            foreach (var p in processes) await p.DisposeAsync();
+            try { Directory.Delete(folder, recursive: true); } catch (IOException) { }
+        }
+    }
+
+    private static ServiceProvider Storage(string connectionString)
+    {
+        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Storage:Provider"] = "sqlite",
+            ["Storage:ConnectionString"] = connectionString,
+            ["Storage:MigrateOnStart"] = "false",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddSingleton(TimeProvider.System);
+        services.AddLogging();
+        services.AddPassportBotStorage(config);
+        return services.BuildServiceProvider();
+    }
+}
