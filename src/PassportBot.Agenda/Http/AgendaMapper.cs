@@ -6,6 +6,10 @@ namespace PassportBot.Agenda.Http;
 /// are dropped rather than failing the whole response.</summary>
 internal static class AgendaMapper
 {
+    // The instants DateTimeOffset can hold; a day outside them is the site's garbage, not a reason to fail the poll.
+    private const long MinEpochMs = -62_135_596_800_000 + 86_400_000;
+    private const long MaxEpochMs = 253_402_300_799_999 - 86_400_000;
+
     public static AgendaOffice? ToOffice(OfficeDto? row, string province)
     {
         if (row?.Id is not > 0) return null;
@@ -27,7 +31,7 @@ internal static class AgendaMapper
         AgendaParsing.TryParseObjectKey(row.ObjectKey, out var key);
 
         DateOnly day;
-        if (row.Giorno is { } ms) day = RomeTime.DayFromEpochMilliseconds(ms);
+        if (row.Giorno is { } ms and >= MinEpochMs and <= MaxEpochMs) day = RomeTime.DayFromEpochMilliseconds(ms);
         else if (key is { } k) day = k.Date;
         else return null;
 
