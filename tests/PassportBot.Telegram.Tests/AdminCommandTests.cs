@@ -89,6 +89,49 @@ public sealed class AdminCommandTests : BotTestBase
         Assert.Null(await Host.Settings.GetAsync(AdminCommands.CookieKey, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task A_multi_line_cookie_paste_is_cleaned_like_a_token_file()
+    {
+        var (_, messageId) = await SayAsync(TelegramTestHost.AdminChatId, "/cookie Cookie: JSESSIONID=s3cr3t-a;\r\n   XSRF=b\n");
+
+        Assert.Equal("JSESSIONID=s3cr3t-a;XSRF=b", (await Host.Settings.GetAsync(AdminCommands.CookieKey, CancellationToken.None))?.Value);
+        Assert.True(Server.IsDeleted(TelegramTestHost.AdminChatId, messageId));
+        AssertNeverEchoed();
+    }
+
+    [Theory]
+    [InlineData("/csrf s3cr3t\tvalue", "caratteri di controllo")]
+    [InlineData("/csrf s3cr3t\u0000value", "caratteri di controllo")]
+    public async Task A_secret_with_control_characters_is_refused_clearly_stored_nowhere_and_deleted(string text, string reply)
+    {
+        var (answer, messageId) = await SayAsync(TelegramTestHost.AdminChatId, text);
+
+        Assert.Contains(reply, answer.Text);
+        Assert.Null(await Host.Settings.GetAsync(AdminCommands.CsrfKey, CancellationToken.None));
+        Assert.True(Server.IsDeleted(TelegramTestHost.AdminChatId, messageId));
+        AssertNeverEchoed();
+    }
+
+    [Fact]
+    public void A_secret_over_8_KB_is_refused()
+    {
+        Assert.Equal(SecretProblem.TooLong, SecretValue.Clean("/" + new string('a', SecretValue.MaxLength + 1), "Cookie").Problem);
+        Assert.Null(SecretValue.Clean(new string('a', SecretValue.MaxLength), "Cookie").Problem);
+    }
+
+    [Fact]
+    public async Task The_message_holding_the_secret_is_deleted_before_the_value_is_stored()
+    {
+        var (_, messageId) = await SayAsync(TelegramTestHost.AdminChatId, "/cookie " + Secret);
+
+        var deleted = Server.Calls.First(c => c.Is("deleteMessage") && c.ChatId == TelegramTestHost.AdminChatId);
+        var stored = await Host.Settings.GetAsync(AdminCommands.CookieKey, CancellationToken.None);
+        Assert.NotNull(stored);
+        // The store keeps milliseconds.
+        Assert.True(deleted.At.ToUnixTimeMilliseconds() <= stored!.Value.UpdatedAt.ToUnixTimeMilliseconds(), $"deleted at {deleted.At:O}, stored at {stored.Value.UpdatedAt:O}");
+        Assert.True(Server.IsDeleted(TelegramTestHost.AdminChatId, messageId));
+    }
+
     private void AssertNeverEchoed() =>
         Assert.DoesNotContain(Server.Calls, c => c.Is("sendMessage") && c.Text!.Contains("s3cr3t", StringComparison.Ordinal));
 

@@ -10,7 +10,7 @@ public static class CredentialText
         if (string.IsNullOrWhiteSpace(raw)) return null;
         var text = string.Concat(raw.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries).Select(line => line.Trim())).Trim();
         var prefix = headerName + ":";
-        if (text.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)) text = text[prefix.Length..].Trim();
+        if (headerName.Length > 0 && text.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)) text = text[prefix.Length..].Trim();
         return text.Length == 0 ? null : text;
     }
 }

@@ -24,10 +24,10 @@ public sealed partial class AdminCommands(
         switch (command.Name)
         {
             case "cookie":
-                await StoreSecretAsync(chat, message, CookieKey, "Cookie", StripHeader(command.Arguments, "Cookie:"), cancellationToken);
+                await StoreSecretAsync(chat, message, CookieKey, "Cookie", SecretValue.Clean(command.Arguments, "Cookie"), cancellationToken);
                 break;
             case "csrf":
-                await StoreSecretAsync(chat, message, CsrfKey, "CSRF token", StripHeader(command.Arguments, "X-CSRF-TOKEN:"), cancellationToken);
+                await StoreSecretAsync(chat, message, CsrfKey, "CSRF token", SecretValue.Clean(command.Arguments, "X-CSRF-TOKEN"), cancellationToken);
                 break;
             case "status":
                 await replies.SendAsync(chat.ChatId, Status(chat.Texts), keyboard: null, cancellationToken);
@@ -44,19 +44,29 @@ public sealed partial class AdminCommands(
         await replies.SendAsync(chat.ChatId, deleted ? chat.Texts.SecretRefused : chat.Texts.SecretRefusedNotDeleted, keyboard: null, cancellationToken);
     }
 
-    private async Task StoreSecretAsync(BotChat chat, Message message, string key, string label, string value, CancellationToken cancellationToken)
+    /// <summary>The message holding the secret is deleted first: whatever happens next (a refusal, a database error),
+    /// the secret does not stay in the chat.</summary>
+    private async Task StoreSecretAsync(BotChat chat, Message message, string key, string label, SecretValue value, CancellationToken cancellationToken)
     {
-        if (value.Length == 0)
+        if (value.Problem == SecretProblem.Empty)
         {
             await replies.SendAsync(chat.ChatId, chat.Texts.SecretUsage, keyboard: null, cancellationToken);
             return;
         }
-        await settings.SetAsync(key, value, time.GetUtcNow(), cancellationToken);
-        LogSecretStored(chat.ChatId, key, value.Length);
         var deleted = await replies.DeleteAsync(chat.ChatId, message.Id, cancellationToken);
+        if (value.Problem is { } problem)
+        {
+            LogSecretRejected(chat.ChatId, key, problem);
+            var reason = problem == SecretProblem.TooLong ? chat.Texts.SecretTooLong : chat.Texts.SecretControlCharacters;
+            await replies.SendAsync(chat.ChatId, BotConversation.Format(reason, label, SecretValue.MaxLength), keyboard: null, cancellationToken);
+            return;
+        }
+        var text = value.Text!;
+        await settings.SetAsync(key, text, time.GetUtcNow(), cancellationToken);
+        LogSecretStored(chat.ChatId, key, text.Length);
         await RefreshSessionAsync(cancellationToken);
         var template = deleted ? chat.Texts.SecretSaved : chat.Texts.SecretNotDeleted;
-        await replies.SendAsync(chat.ChatId, BotConversation.Format(template, label, value.Length), keyboard: null, cancellationToken);
+        await replies.SendAsync(chat.ChatId, BotConversation.Format(template, label, text.Length), keyboard: null, cancellationToken);
     }
 
     // The poller would notice at its next cycle; refreshing now makes /status right straight away.
@@ -81,15 +91,11 @@ public sealed partial class AdminCommands(
             : BotConversation.Format(t.CredentialStatus, session.State);
     }
 
-    /// <summary>Admins often paste the whole header line from the browser's developer tools.</summary>
-    private static string StripHeader(string value, string header)
-    {
-        var trimmed = value.Trim();
-        return trimmed.StartsWith(header, StringComparison.OrdinalIgnoreCase) ? trimmed[header.Length..].Trim() : trimmed;
-    }
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Admin chat {ChatId} stored a new {Key} ({Length} characters)")]
     private partial void LogSecretStored(long chatId, string key, int length);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Admin chat {ChatId} sent a {Key} that was not stored: {Problem}")]
+    private partial void LogSecretRejected(long chatId, string key, SecretProblem problem);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Chat {ChatId} sent /{Command} with a value but may not use it here; message deleted: {Deleted}")]
     private partial void LogSecretRefused(long chatId, string command, bool deleted);

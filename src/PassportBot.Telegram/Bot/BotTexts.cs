@@ -43,6 +43,8 @@ public sealed record BotTexts
     public required string SecretSaved { get; init; }
     public required string SecretNotDeleted { get; init; }
     public required string SecretUsage { get; init; }
+    public required string SecretTooLong { get; init; }
+    public required string SecretControlCharacters { get; init; }
     public required string SecretRefused { get; init; }
     public required string SecretRefusedNotDeleted { get; init; }
     public required string CredentialStatus { get; init; }
@@ -86,6 +88,8 @@ public sealed record BotTexts
         SecretSaved = "{0} salvato ({1} caratteri). Ho cancellato il messaggio che lo conteneva.",
         SecretNotDeleted = "{0} salvato ({1} caratteri), ma non sono riuscito a cancellare il messaggio: cancellalo tu.",
         SecretUsage = "Uso: <code>/cookie VALORE</code> oppure <code>/csrf VALORE</code>.",
+        SecretTooLong = "{0} non salvato: è più lungo di {1} caratteri, quindi non è il valore dell'intestazione. Ho cancellato il messaggio.",
+        SecretControlCharacters = "{0} non salvato: contiene caratteri di controllo (tabulazioni o simili) che un'intestazione non può avere. Ho cancellato il messaggio; incolla solo il valore.",
         SecretRefused = "Questo comando non è disponibile qui: ho cancellato il messaggio.",
         SecretRefusedNotDeleted = "Questo comando non è disponibile qui. Il messaggio potrebbe contenere dati riservati: cancellalo.",
         CredentialStatus = "Credenziali dell'agenda: <b>{0}</b>.",
@@ -128,6 +132,8 @@ public sealed record BotTexts
         SecretSaved = "{0} saved ({1} characters). I deleted the message that held it.",
         SecretNotDeleted = "{0} saved ({1} characters), but I could not delete the message: please delete it yourself.",
         SecretUsage = "Usage: <code>/cookie VALUE</code> or <code>/csrf VALUE</code>.",
+        SecretTooLong = "{0} not saved: it is longer than {1} characters, so not the header's value. I deleted the message.",
+        SecretControlCharacters = "{0} not saved: it contains control characters (tabs or the like) that a header cannot hold. I deleted the message; paste the value alone.",
         SecretRefused = "This command is not available here: I deleted the message.",
         SecretRefusedNotDeleted = "This command is not available here. The message may hold private data: please delete it.",
         CredentialStatus = "Agenda credentials: <b>{0}</b>.",
