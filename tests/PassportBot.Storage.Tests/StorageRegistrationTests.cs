@@ -65,6 +65,16 @@ public sealed class StorageRegistrationTests
             }
             Assert.True(File.Exists(file));
             Assert.Contains(logs.Messages, m => m.Contains("migrating sqlite", StringComparison.Ordinal));
+            if (!OperatingSystem.IsWindows())
+            {
+                // Chat ids and the pasted agenda session live here: private to the service's user.
+                const UnixFileMode owner = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+                Assert.Equal(owner, File.GetUnixFileMode(file));
+                Assert.Equal(owner | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.GetDirectoryName(file)!));
+                Assert.Equal(owner | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.Combine(root, "nested")));
+                foreach (var companion in new[] { file + "-wal", file + "-shm" }.Where(File.Exists))
+                    Assert.Equal(UnixFileMode.None, File.GetUnixFileMode(companion) & (UnixFileMode.GroupRead | UnixFileMode.OtherRead));
+            }
         }
         finally
         {

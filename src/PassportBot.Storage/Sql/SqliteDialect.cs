@@ -13,10 +13,36 @@ internal sealed class SqliteDialect : SqlDialect
     {
         var builder = new SqliteConnectionStringBuilder(connectionString);
         IsInMemory = builder.Mode == SqliteOpenMode.Memory || builder.DataSource is "" or ":memory:";
-        if (!IsInMemory)
+        if (!IsInMemory && !builder.DataSource.StartsWith("file:", StringComparison.OrdinalIgnoreCase)) CreatePrivately(Path.GetFullPath(builder.DataSource));
+    }
+
+    /// <summary>The database holds chat ids and the agenda session pasted with /cookie: a new folder is created 0700 and a
+    /// new file 0600 (SQLite gives its -wal and -shm files the database file's mode). Existing ones are left as they are.</summary>
+    private static void CreatePrivately(string file)
+    {
+        var folder = Path.GetDirectoryName(file);
+        if (!string.IsNullOrEmpty(folder) && !Directory.Exists(folder))
         {
-            var folder = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
-            if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
+            if (OperatingSystem.IsWindows()) { Directory.CreateDirectory(folder); return; }
+            // One level at a time: the mode given to CreateDirectory applies to the last folder only.
+            var missing = new Stack<string>();
+            for (var f = folder; !string.IsNullOrEmpty(f) && !Directory.Exists(f); f = Path.GetDirectoryName(f)) missing.Push(f);
+            while (missing.TryPop(out var level)) Directory.CreateDirectory(level, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        if (OperatingSystem.IsWindows() || File.Exists(file)) return;
+        try
+        {
+            // An empty file is an empty database to SQLite.
+            using var _ = new FileStream(file, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
+                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            });
+        }
+        catch (IOException) when (File.Exists(file))
+        {
+            // Another process created it meanwhile.
         }
     }
 

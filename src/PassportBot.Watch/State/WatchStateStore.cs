@@ -28,10 +28,10 @@ public sealed class WatchStateStore(string path)
     /// <exception cref="WatchStateInUseException">Another process holds it.</exception>
     public IDisposable Claim()
     {
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        CreateFolder(System.IO.Path.GetDirectoryName(Path)!);
         try
         {
-            return new FileStream(Path + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
+            return new FileStream(Path + ".lock", PrivateFile(FileMode.OpenOrCreate, FileAccess.ReadWrite, FileOptions.None, bufferSize: 1));
         }
         catch (IOException)
         {
@@ -65,11 +65,11 @@ public sealed class WatchStateStore(string path)
     {
         ArgumentNullException.ThrowIfNull(state);
         var folder = System.IO.Path.GetDirectoryName(Path)!;
-        Directory.CreateDirectory(folder);
+        CreateFolder(folder);
         var temp = System.IO.Path.Combine(folder, $".{System.IO.Path.GetFileName(Path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         try
         {
-            await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.Asynchronous))
+            await using (var stream = new FileStream(temp, PrivateFile(FileMode.CreateNew, FileAccess.Write, FileOptions.Asynchronous, bufferSize: 4096)))
             {
                 await JsonSerializer.SerializeAsync(stream, StateDocument.From(state, savedAt), Json, cancellationToken).ConfigureAwait(false);
                 await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -82,6 +82,26 @@ public sealed class WatchStateStore(string path)
         {
             if (File.Exists(temp)) File.Delete(temp);
         }
+    }
+
+    // What was announced, with the user's filters, is nobody else's business: folder 0700, files 0600 (new ones only).
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    private static void CreateFolder(string folder)
+    {
+        if (Directory.Exists(folder)) return;
+        if (OperatingSystem.IsWindows()) { Directory.CreateDirectory(folder); return; }
+        // One level at a time: the mode given to CreateDirectory applies to the last folder only.
+        var missing = new Stack<string>();
+        for (var f = folder; !string.IsNullOrEmpty(f) && !Directory.Exists(f); f = System.IO.Path.GetDirectoryName(f)) missing.Push(f);
+        while (missing.TryPop(out var level)) Directory.CreateDirectory(level, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
+    private static FileStreamOptions PrivateFile(FileMode mode, FileAccess access, FileOptions options, int bufferSize)
+    {
+        var o = new FileStreamOptions { Mode = mode, Access = access, Share = FileShare.None, Options = options, BufferSize = bufferSize };
+        if (!OperatingSystem.IsWindows()) o.UnixCreateMode = OwnerOnly;
+        return o;
     }
 
     private StateLoad SetAside(string reason)
@@ -108,8 +128,10 @@ public sealed class WatchStateStore(string path)
 
         public WatchState ToState()
         {
-            var offices = (Offices ?? throw new InvalidDataException("offices missing")).Select(o => o.ToOffice()).ToArray();
-            var slots = (Slots ?? throw new InvalidDataException("slots missing")).Select(s => s.ToRecord()).ToArray();
+            var offices = (Offices ?? throw new InvalidDataException("offices missing"))
+                .Select(o => o?.ToOffice() ?? throw new InvalidDataException("office entry null")).ToArray();
+            var slots = (Slots ?? throw new InvalidDataException("slots missing"))
+                .Select(s => s?.ToRecord() ?? throw new InvalidDataException("slot entry null")).ToArray();
             return new WatchState(offices, slots);
         }
     }
