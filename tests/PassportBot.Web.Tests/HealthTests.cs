@@ -25,6 +25,27 @@ public sealed class HealthTests
         Assert.Contains("no-store", response.Headers.CacheControl?.ToString() ?? "", StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("TO: The agenda site refused /cittadino/x (HTTP 403) and sends its app page to the login: the session has expired.", "agenda session expired")]
+    [InlineData("MI: Agenda endpoint /cittadino/a/rc/v1/x timed out after 4 attempt(s) of 20 s.", "timeout")]
+    [InlineData("RM: The answer of /cittadino/n/rc/v1/x is larger than 4 MiB (decompressed); refused.", "agenda answer too large")]
+    [InlineData("NA: NpgsqlException: password authentication failed for user pb at 10.1.2.3", "database error")]
+    [InlineData("TO: InvalidOperationException: something at /srv/app/x.cs", "failed (see the logs)")]
+    public async Task Error_texts_in_health_data_become_a_short_classified_reason(string error, string reason)
+    {
+        await using var app = await TestWebApp.StartAsync(services => services.AddHealthChecks().AddCheck("poller", () =>
+            HealthCheckResult.Degraded("Polling.", data: new Dictionary<string, object> { ["lastError"] = error, ["provinces"] = 3 })));
+
+        var body = await (await app.Client.GetAsync("/health")).Content.ReadAsStringAsync();
+        var data = JsonDocument.Parse(body).RootElement.GetProperty("components").GetProperty("poller").GetProperty("data");
+
+        Assert.Equal(reason, data.GetProperty("lastError").GetString());
+        Assert.Equal(3, data.GetProperty("provinces").GetInt32());
+        Assert.DoesNotContain("/cittadino", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("10.1.2.3", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("/srv/app", body, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_degraded_component_still_answers_200_and_secrets_in_its_data_are_redacted()
     {

@@ -33,6 +33,7 @@ internal static class HealthResponseWriter
             {
                 json.WritePropertyName(key);
                 if (IsSecret(key)) json.WriteStringValue("[redacted]");
+                else if (IsError(key)) WriteReason(json, value);
                 else WriteValue(json, value, depth: 0);
             }
             json.WriteEndObject();
@@ -42,6 +43,34 @@ internal static class HealthResponseWriter
         json.WriteEndObject();
         await json.FlushAsync(context.RequestAborted);
     }
+
+    /// <summary>Error texts are written by other components for their logs: they name hosts, paths, office ids,
+    /// sometimes a server's own words. The public report gives a short classified reason instead.</summary>
+    internal static bool IsError(string key) => key.Contains("error", StringComparison.OrdinalIgnoreCase) || key.Contains("exception", StringComparison.OrdinalIgnoreCase);
+
+    private static void WriteReason(Utf8JsonWriter json, object? value)
+    {
+        if (value is null) json.WriteNullValue();
+        else json.WriteStringValue(ErrorReason(Convert.ToString(value, CultureInfo.InvariantCulture) ?? ""));
+    }
+
+    /// <summary>A few words saying what kind of failure <paramref name="text"/> reports, never the text itself.</summary>
+    internal static string ErrorReason(string text)
+    {
+        if (text.Length == 0) return "none";
+        if (Has(text, "session") && Has(text, "expired")) return "agenda session expired";
+        if (Has(text, "larger than")) return "agenda answer too large";
+        if (Has(text, "timed out") || Has(text, "timeout")) return "timeout";
+        if (Has(text, "HTML page") || Has(text, "Malformed JSON") || Has(text, "Empty JSON") || Has(text, "Undecodable")) return "unexpected answer from the agenda site";
+        if (Has(text, "HTTP 4") || Has(text, "HTTP 5") || Has(text, "redirect")) return "agenda site error";
+        if (Has(text, "Connection") || Has(text, "unreachable") || Has(text, "cut off") || Has(text, "Socket")) return "connection failed";
+        if (Has(text, "partial scan") || Has(text, "unavailable")) return "agenda site unavailable";
+        if (Has(text, "database") || Has(text, "Sqlite") || Has(text, "MySql") || Has(text, "Npgsql")) return "database error";
+        if (Has(text, "broker") || Has(text, "RabbitMQ") || Has(text, "AMQP")) return "message broker error";
+        return "failed (see the logs)";
+    }
+
+    private static bool Has(string text, string part) => text.Contains(part, StringComparison.OrdinalIgnoreCase);
 
     internal static bool IsSecret(string key)
     {
