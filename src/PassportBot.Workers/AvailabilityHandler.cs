@@ -30,8 +30,10 @@ public sealed partial class AvailabilityHandler(
             throw new PoisonMessageException($"Unknown province code '{Truncate(update.Province)}' in {update.Operation}.");
 
         var poll = ToPoll(update, province);
-        using var activity = PassportBotTelemetry.Source.StartActivity("apply " + update.Operation.ToString().ToLowerInvariant());
+        // A poll is applied as one unit, whatever operation its message names.
+        using var activity = PassportBotTelemetry.Source.StartActivity("apply poll");
         activity?.SetTag(TelemetryTags.Province, province);
+        activity?.SetTag(TelemetryTags.Operation, update.Operation.ToString());
         activity?.SetTag(TelemetryTags.PollId, update.PollId);
         var officeIds = poll.Offices.Select(o => o.Seen.Office.Id).ToHashSet();
 

@@ -16,7 +16,7 @@ public sealed class TraceTests(ITestOutputHelper output)
     /// <summary>From the send back to the poll, each span's parent, nearest first.</summary>
     private static readonly string[] Chain =
     [
-        "send telegram", "process message", "send message", "outbox relay", "outbox write", "apply insert",
+        "send telegram", "process message", "send message", "outbox relay", "outbox write", "apply poll",
         "process new_availabilities", "send new_availabilities", "poll",
     ];
 
