@@ -64,6 +64,18 @@ public sealed class WatchOptions
     /// <summary>Also push slots that are gone.</summary>
     public bool NotifyGone { get; set; }
 
+    /// <summary>Webhook URL that receives new and gone slots as signed JSON (as the server's webhooks do).</summary>
+    public string? Webhook { get; set; }
+
+    /// <summary>Signs webhook requests (X-PassportBot-Signature); empty sends them unsigned. Never logged.</summary>
+    public string? WebhookSecret { get; set; }
+
+    /// <summary>ntfy topic URL that receives new and gone slots, e.g. https://ntfy.sh/my-topic.</summary>
+    public string? Ntfy { get; set; }
+
+    /// <summary>Access token of a protected ntfy topic (Authorization: Bearer). Never logged.</summary>
+    public string? NtfyToken { get; set; }
+
     /// <summary>Language of the Telegram messages: "it" (default) or "en".</summary>
     public string Language { get; set; } = "it";
 
@@ -114,6 +126,13 @@ public sealed class WatchOptionsValidator : IValidateOptions<WatchOptions>
         if (o.ScheduledLookAhead < TimeSpan.Zero) errors.Add("Watch:ScheduledLookAhead must not be negative.");
         if (!LanguageCodes.TryParse(o.Language, out _)) errors.Add($"Language must be 'it' or 'en' (got '{o.Language}').");
         if (o.ChatId == 0) errors.Add("The Telegram chat id must not be 0.");
+        // The URLs themselves are not echoed: they may carry a secret.
+        if (!string.IsNullOrWhiteSpace(o.Webhook) && !IsHttpUrl(o.Webhook)) errors.Add("--webhook must be an absolute http(s) URL.");
+        if (!string.IsNullOrWhiteSpace(o.WebhookSecret) && string.IsNullOrWhiteSpace(o.Webhook)) errors.Add("--webhook-secret needs --webhook.");
+        if (!string.IsNullOrWhiteSpace(o.Ntfy) && !IsHttpUrl(o.Ntfy)) errors.Add("--ntfy must be an absolute http(s) topic URL, e.g. https://ntfy.sh/my-topic.");
+        if (!string.IsNullOrWhiteSpace(o.NtfyToken) && string.IsNullOrWhiteSpace(o.Ntfy)) errors.Add("--ntfy-token needs --ntfy.");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
+
+    private static bool IsHttpUrl(string url) => Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https";
 }

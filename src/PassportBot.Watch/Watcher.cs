@@ -24,7 +24,8 @@ public sealed partial class Watcher(
     WatchRuntime runtime,
     TimeProvider time,
     ILogger<Watcher> logger,
-    TelegramPush? push = null)
+    TelegramPush? push = null,
+    TargetPush? targetPush = null)
 {
     private const int RecentEvents = 10;
     private readonly WatchOptions options = watchOptions.Value;
@@ -55,6 +56,7 @@ public sealed partial class Watcher(
 
         var background = new List<Task> { output.RunAsync(cancellationToken) };
         if (push is not null) background.Add(push.RunAsync(cancellationToken));
+        if (targetPush is not null) background.Add(targetPush.RunAsync(cancellationToken));
         try
         {
             await LoopAsync(cancellationToken).ConfigureAwait(false);
@@ -197,6 +199,7 @@ public sealed partial class Watcher(
         await output.WriteAsync(events, ct).ConfigureAwait(false);
         await bell.RingForAsync(events, ct).ConfigureAwait(false);
         push?.Enqueue(events);
+        targetPush?.Enqueue(events);
     }
 
     private async Task SaveAsync(CancellationToken ct)

@@ -53,7 +53,7 @@ public sealed class CommandLineTests
         foreach (var interval in new[] { "45s", "2m", "00:00:45", "1m30s" })
         {
             var parse = root.Parse($"watch -p to --province MI,RM --office TOPQ60 --before 2027-03-31 --min-places 2 --within 30 --days mon tue lun-ven --interval {interval} " +
-                "--cookie-file c --csrf-file x --telegram-token 1:a --chat-id -100123 --notify-gone --quiet --plain --state s.json --lang en --Agenda:BaseUrl=http://127.0.0.1:9");
+                "--cookie-file c --csrf-file x --telegram-token 1:a --chat-id -100123 --notify-gone --webhook https://example.org/h --webhook-secret s --ntfy https://ntfy.sh/t --ntfy-token tk --quiet --plain --state s.json --lang en --Agenda:BaseUrl=http://127.0.0.1:9");
             Assert.Empty(parse.Errors);
         }
     }
@@ -221,6 +221,22 @@ public sealed class CommandLineTests
         var exit = await root.Parse("watch --province TO --plain").InvokeAsync();
         Assert.Equal(ExitCodes.Usage, exit);
         Assert.Contains("--chat-id needs a bot token", error.Text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("watch --province TO --plain --webhook-secret s3cr3t", "--webhook-secret needs --webhook.")]
+    [InlineData("watch --province TO --plain --ntfy-token tk_s3cr3t", "--ntfy-token needs --ntfy.")]
+    [InlineData("watch --province TO --plain --webhook ftp://host/s3cr3t", "--webhook must be an absolute http(s) URL.")]
+    [InlineData("watch --province TO --plain --ntfy ntfy.sh/s3cr3t", "--ntfy must be an absolute http(s) topic URL")]
+    public async Task Push_targets_given_halfway_fail_the_watch_without_echoing_secrets(string args, string message)
+    {
+        var output = new LineWriter();
+        var error = new LineWriter();
+        var root = Root(Configure(), Terminal(output, error));
+        var exit = await root.Parse(args).InvokeAsync();
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Contains(message, error.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cr3t", output.Text + error.Text);
     }
 
     [Fact]

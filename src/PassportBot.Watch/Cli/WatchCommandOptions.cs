@@ -87,6 +87,26 @@ internal sealed class WatchCommandOptions
 
     public Option<bool> NotifyGone { get; } = new("--notify-gone") { Description = "Also send a Telegram message when a slot is gone." };
 
+    public Option<string?> Webhook { get; } = new("--webhook")
+    {
+        Description = "POST new and gone slots as JSON to this URL (the server's webhook format; or Watch:Webhook).",
+    };
+
+    public Option<string?> WebhookSecret { get; } = new("--webhook-secret")
+    {
+        Description = "Sign webhook requests with this secret (X-PassportBot-Signature: sha256=HMAC of the body; or Watch:WebhookSecret).",
+    };
+
+    public Option<string?> Ntfy { get; } = new("--ntfy")
+    {
+        Description = "Publish new and gone slots to this ntfy topic URL, e.g. https://ntfy.sh/my-topic (or Watch:Ntfy).",
+    };
+
+    public Option<string?> NtfyToken { get; } = new("--ntfy-token")
+    {
+        Description = "Access token for a protected ntfy topic, sent as Authorization: Bearer (or Watch:NtfyToken).",
+    };
+
     public Option<string?> Language { get; } = new("--lang")
     {
         Description = "Language of the Telegram messages: it (default) or en.",
@@ -109,7 +129,7 @@ internal sealed class WatchCommandOptions
     public Option<bool> Verbose { get; } = new("--verbose") { Description = "Diagnostic logs on standard error." };
 
     public IEnumerable<Option> All =>
-        [Province, Office, Before, MinPlaces, Within, Days, Interval, CookieFile, CsrfFile, TelegramToken, TelegramTokenFile, ChatId, NotifyGone, Language, Quiet, Plain, State, Demo, Verbose];
+        [Province, Office, Before, MinPlaces, Within, Days, Interval, CookieFile, CsrfFile, TelegramToken, TelegramTokenFile, ChatId, NotifyGone, Webhook, WebhookSecret, Ntfy, NtfyToken, Language, Quiet, Plain, State, Demo, Verbose];
 
     /// <summary>Configuration keys set by the options that were given.</summary>
     public Dictionary<string, string?> ToConfiguration(ParseResult parse, bool demo)
@@ -130,6 +150,10 @@ internal sealed class WatchCommandOptions
         if (parse.GetValue(Interval) is { } interval) map[W + nameof(WatchOptions.Interval)] = interval.ToString("c", inv);
         if (parse.GetValue(ChatId) is { } chat) map[W + nameof(WatchOptions.ChatId)] = chat.ToString(inv);
         if (parse.GetValue(NotifyGone)) map[W + nameof(WatchOptions.NotifyGone)] = "true";
+        if (parse.GetValue(Webhook) is { } webhook) map[W + nameof(WatchOptions.Webhook)] = webhook;
+        if (parse.GetValue(WebhookSecret) is { } secret) map[W + nameof(WatchOptions.WebhookSecret)] = secret;
+        if (parse.GetValue(Ntfy) is { } ntfy) map[W + nameof(WatchOptions.Ntfy)] = ntfy;
+        if (parse.GetValue(NtfyToken) is { } ntfyToken) map[W + nameof(WatchOptions.NtfyToken)] = ntfyToken;
         if (parse.GetValue(Language) is { } language) map[W + nameof(WatchOptions.Language)] = language;
         if (parse.GetValue(Quiet)) map[W + nameof(WatchOptions.Quiet)] = "true";
         if (parse.GetValue(Plain)) map[W + nameof(WatchOptions.Plain)] = "true";

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using PassportBot.Agenda;
 using PassportBot.Agenda.Credentials;
 using PassportBot.Agenda.Simulator.Hosting;
+using PassportBot.Targets;
 using PassportBot.Watch.Output;
 using PassportBot.Watch.Push;
 
@@ -19,6 +20,7 @@ public static class WatchHost
 {
     public const string TelegramHttpClient = "PassportBot.Watch.Telegram";
     internal const string TelegramLogCategory = "PassportBot.Watch.Telegram";
+    public const string TargetsHttpClient = "PassportBot.Watch.Targets";
 
     /// <summary>Host with the agenda client only. <paramref name="configure"/> fills the configuration (the CLI adds
     /// appsettings.json, PASSPORTBOT_* variables and its command-line values there).</summary>
@@ -105,6 +107,26 @@ public static class WatchHost
                 var telegram = sp.GetRequiredService<IOptions<WatchTelegramOptions>>().Value;
                 return new TelegramPush(sp.GetRequiredService<IChatSender>(),
                     new TelegramPushSettings(watch.MessageLanguage, watch.NotifyGone, telegram.PerChatInterval),
+                    sp.GetRequiredService<IWatchOutput>(), sp.GetRequiredService<TimeProvider>());
+            });
+        }
+        var webhookUrl = configuration[$"{WatchOptions.Section}:{nameof(WatchOptions.Webhook)}"];
+        var ntfyUrl = configuration[$"{WatchOptions.Section}:{nameof(WatchOptions.Ntfy)}"];
+        if (!string.IsNullOrWhiteSpace(webhookUrl) || !string.IsNullOrWhiteSpace(ntfyUrl))
+        {
+            // URLs may carry secrets and the ntfy token is a header: no request logging. Timeouts are per request.
+            services.AddHttpClient(TargetsHttpClient).ConfigureHttpClient(c => c.Timeout = Timeout.InfiniteTimeSpan).RemoveAllLoggers();
+            services.AddSingleton(sp =>
+            {
+                var watch = sp.GetRequiredService<IOptions<WatchOptions>>().Value;
+                var http = sp.GetRequiredService<IHttpClientFactory>().CreateClient(TargetsHttpClient);
+                var none = new HashSet<string>();
+                var webhook = string.IsNullOrWhiteSpace(watch.Webhook) ? null
+                    : new WebhookEndpoint("watch", new Uri(watch.Webhook), string.IsNullOrWhiteSpace(watch.WebhookSecret) ? null : watch.WebhookSecret, none);
+                var ntfy = string.IsNullOrWhiteSpace(watch.Ntfy) ? null
+                    : new NtfyEndpoint("watch", new Uri(watch.Ntfy), string.IsNullOrWhiteSpace(watch.NtfyToken) ? null : watch.NtfyToken, none, watch.MessageLanguage);
+                return new TargetPush(new WebhookSender(http), new NtfySender(http),
+                    new TargetPushSettings(webhook, ntfy, NotificationTargetsOptions.DefaultTimeout, TimeSpan.FromSeconds(1)),
                     sp.GetRequiredService<IWatchOutput>(), sp.GetRequiredService<TimeProvider>());
             });
         }
