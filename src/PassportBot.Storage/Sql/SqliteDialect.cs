@@ -13,7 +13,9 @@ internal sealed class SqliteDialect : SqlDialect
     {
         var builder = new SqliteConnectionStringBuilder(connectionString);
         IsInMemory = builder.Mode == SqliteOpenMode.Memory || builder.DataSource is "" or ":memory:";
-        if (!IsInMemory && !builder.DataSource.StartsWith("file:", StringComparison.OrdinalIgnoreCase)) CreatePrivately(Path.GetFullPath(builder.DataSource));
+        // Only where SQLite itself would create the file: Mode=ReadWrite or ReadOnly must keep failing on a missing database.
+        if (!IsInMemory && builder.Mode == SqliteOpenMode.ReadWriteCreate && !builder.DataSource.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
+            CreatePrivately(Path.GetFullPath(builder.DataSource));
     }
 
     /// <summary>The database holds chat ids and the agenda session pasted with /cookie: a new folder is created 0700 and a
