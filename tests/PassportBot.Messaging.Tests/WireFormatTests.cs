@@ -22,7 +22,9 @@ public sealed class WireFormatTests
     {
         Assert.Equal(
             """{"province":"TO","operation":"INSERT SCHEDULED","availability":[{"office":{"id":40,"code":"TOPQ60","name":"Questura di Torino","address":"Corso Vinzaglio 10","city":"Torino","province":"TO","bookable_from":"09:00:00","display_name":"TOPQ60 - Questura di Torino"},"first_date":"2026-12-01","slots":[{"key":{"office_id":40,"date":"2026-12-01","time":"17:00:00"},"places":3}]}],"polled_at":"2026-11-26T06:00:00+00:00","v":1,"poll_id":"poll-1","bookable_at":"2026-11-26T06:04:00+00:00","coverage":[{"office_id":40,"from":"2026-12-01","to":"2027-01-31"}]}""",
-            MessageJson.SerializeToString(TestMessages.Availability()));
+            // INSERT SCHEDULED is the version-1 vocabulary (a v2 poll is one SET INACTIVE): pin the v1 wire form,
+            // which the handler still applies after an upgrade.
+            MessageJson.SerializeToString(TestMessages.Availability() with { Version = 1 }));
     }
 
     [Fact]

@@ -174,9 +174,21 @@ public sealed class DashboardBrowserTests(Browser browser, SystemFixture fixture
         await Expect(page.Locator("#chart path.line")).ToHaveCountAsync(1);
 
         // The map: each province is a link; Enter on it opens the province page.
-        await page.Locator("#map a[data-code='FI']").FocusAsync();
-        await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync("**/province/FI");
+        // The live view may redraw the map between focusing and pressing Enter (the focused link is then gone), so
+        // try a few times; each try is still a keyboard-only navigation.
+        for (var attempt = 1; ; attempt++)
+        {
+            await page.Locator("#map a[data-code='FI']").FocusAsync();
+            await page.Keyboard.PressAsync("Enter");
+            try
+            {
+                await page.WaitForURLAsync("**/province/FI", new() { Timeout = 5_000 });
+                break;
+            }
+            catch (TimeoutException) when (attempt < 4)
+            {
+            }
+        }
     }
 
     [Theory]
