@@ -23,6 +23,8 @@ public sealed class Browser : IAsyncLifetime
                 $"No browser at {executable}. Install Debian's chromium (`apt-get install -y chromium`, done by scripts/services.sh as root) " +
                 $"or point {ExecutableVariable} at a Chromium executable.");
         }
+        // Assertions wait as long as actions do: the suite shares two cores with the other test assemblies.
+        Assertions.SetDefaultExpectTimeout(20_000);
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new()
         {
