@@ -92,6 +92,24 @@ public sealed class PrometheusTests(ITestOutputHelper output)
                 // Pending for the rule's 2 minutes before it fires: that it is active at all proves the expression
                 // matches what the system exports.
                 Assert.All(states, s => Assert.Contains(s, new[] { "pending", "firing" }));
+
+                // Every query of the Grafana dashboard is valid PromQL for this Prometheus (Grafana's variables
+                // replaced as Grafana would).
+                using var dashboard = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(RepositoryRoot(), "deploy", "grafana", "passportbot.json")));
+                var queries = dashboard.RootElement.GetProperty("panels").EnumerateArray()
+                    .SelectMany(p => p.TryGetProperty("targets", out var t) ? t.EnumerateArray() : Enumerable.Empty<JsonElement>())
+                    .Select(t => t.GetProperty("expr").GetString()!)
+                    .ToList();
+                Assert.NotEmpty(queries);
+                foreach (var query in queries)
+                {
+                    var promql = query.Replace("$__rate_interval", "1m", StringComparison.Ordinal)
+                        .Replace("$__range", "5m", StringComparison.Ordinal)
+                        .Replace("$job", ".*", StringComparison.Ordinal);
+                    using var answer = await api.GetAsync("api/v1/query?query=" + Uri.EscapeDataString(promql));
+                    Assert.True(answer.IsSuccessStatusCode, $"{query}: {await answer.Content.ReadAsStringAsync()}");
+                }
+                output.WriteLine($"{queries.Count} dashboard queries accepted");
             }
             finally
             {
