@@ -53,6 +53,9 @@ public sealed record FilterTexts
     public required string OfficesChooseProvince { get; init; }
     public required string OfficesNotFollowed { get; init; }
     public required string OfficesNotKnownYet { get; init; }
+    /// <summary>A duration of one minute, and of several (<c>{0}</c> minutes).</summary>
+    public required string OneMinute { get; init; }
+    public required string Minutes { get; init; }
     public required string OfficesUnknownCodes { get; init; }
     public required string OfficesSaved { get; init; }
     public required string OfficesAtLeastOne { get; init; }

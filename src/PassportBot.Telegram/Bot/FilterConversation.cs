@@ -16,7 +16,7 @@ namespace PassportBot.Telegram.Bot;
 /// user, office restrictions per followed province; the fan-out reads them from the next poll on.</summary>
 public sealed partial class FilterConversation(
     ISubscriptionStore subscriptions,
-    IOfficeDirectory offices,
+    OfficeLookup offices,
     BotReplies replies,
     TimeProvider time,
     IServiceProvider services,
@@ -310,7 +310,7 @@ public sealed partial class FilterConversation(
             return;
         }
 
-        var known = await offices.GetOfficesAsync(province, ct);
+        var known = await offices.GetAsync(province, ct);
         var codes = words.Skip(1).Select(w => w.ToUpperInvariant()).ToList();
         if (codes is ["ALL"] or ["TUTTI"])
         {
@@ -320,7 +320,7 @@ public sealed partial class FilterConversation(
         }
         if (known.Count == 0)
         {
-            await ReplyAsync(chat, Format(t.OfficesNotKnownYet, shown), null, ct);
+            await ReplyAsync(chat, NotKnownYet(t, shown), null, ct);
             return;
         }
         var valid = known.Select(o => o.Office.Code).ToHashSet(StringComparer.Ordinal);
@@ -345,8 +345,8 @@ public sealed partial class FilterConversation(
         var back = Button(chat.Texts.ButtonBack, CallbackAction.Filters);
         var subscriber = await subscriptions.GetSubscriberAsync(chat.ChatId, province, ct);
         if (subscriber is null) return (Format(t.OfficesNotFollowed, shown, province), new InlineKeyboardMarkup([[back]]));
-        var known = await offices.GetOfficesAsync(province, ct);
-        if (known.Count == 0) return (Format(t.OfficesNotKnownYet, shown), new InlineKeyboardMarkup([[back]]));
+        var known = await offices.GetAsync(province, ct);
+        if (known.Count == 0) return (NotKnownYet(t, shown), new InlineKeyboardMarkup([[back]]));
 
         var restriction = subscriber.Filter.OfficeCodes;
         var sb = new StringBuilder(Format(t.OfficesHeader, shown));
@@ -366,11 +366,19 @@ public sealed partial class FilterConversation(
         return (sb.ToString(), new InlineKeyboardMarkup(rows));
     }
 
+    /// <summary>No poll has recorded the province yet and the agenda could not be read here: say when the list comes
+    /// (the poller picks up a newly followed province at once, and polls each one within an interval).</summary>
+    private string NotKnownYet(FilterTexts t, string shown)
+    {
+        var minutes = Math.Max(1, (int)Math.Ceiling(offices.PollInterval.TotalMinutes));
+        return Format(t.OfficesNotKnownYet, shown, minutes == 1 ? t.OneMinute : Format(t.Minutes, minutes));
+    }
+
     private async Task<string?> ToggleOfficeAsync(BotChat chat, int messageId, string province, string code, CancellationToken ct)
     {
         var t = TextCatalog.For(chat.Language).Filters;
         var subscriber = await subscriptions.GetSubscriberAsync(chat.ChatId, province, ct);
-        var known = (await offices.GetOfficesAsync(province, ct)).Select(o => o.Office.Code).ToHashSet(StringComparer.Ordinal);
+        var known = (await offices.GetAsync(province, ct)).Select(o => o.Office.Code).ToHashSet(StringComparer.Ordinal);
         if (subscriber is null || !known.Contains(code))
         {
             // Not followed any more, or an office the province does not have (a stale or made-up button).
