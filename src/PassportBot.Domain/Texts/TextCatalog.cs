@@ -9,6 +9,8 @@ public sealed partial record TextCatalog
     public required BotTexts Bot { get; init; }
     public required FilterTexts Filters { get; init; }
     public required NotificationTexts Notifications { get; init; }
+    public required WatchTexts Watch { get; init; }
+    public required CliTexts Cli { get; init; }
 
     public static TextCatalog For(Language language) => language == Language.English ? En : It;
 
