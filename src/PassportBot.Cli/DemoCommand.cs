@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PassportBot.Agenda.Simulator.Hosting;
 using PassportBot.Domain;
+using PassportBot.Domain.Texts;
 using PassportBot.Messaging;
 using PassportBot.Telegram;
 
@@ -19,9 +20,10 @@ public static partial class DemoCommand
     /// <summary>The chat id the console stands for when no Telegram token is configured.</summary>
     public const long ConsoleChatId = 1;
 
-    public static Command Create()
+    public static Command Create(CliTexts texts)
     {
-        var command = new Command("demo", "Run everything against the built-in agenda simulator: no credentials needed; without a Telegram token messages are printed.")
+        ArgumentNullException.ThrowIfNull(texts);
+        var command = new Command("demo", texts.Demo)
         {
             TreatUnmatchedTokensAsErrors = false,
         };

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using PassportBot.Domain.Notifications;
+using PassportBot.Domain.Texts;
 
 namespace PassportBot.Domain;
 
@@ -50,7 +51,7 @@ public static class AvailabilityFormatter
 
     public static string NewSlots(Office office, IReadOnlyList<NotifiedSlot> slots, Language language, DateTimeOffset? opensAt = null)
     {
-        var t = NotificationTexts.For(language);
+        var t = TextCatalog.For(language).Notifications;
         var ordered = Order(slots);
         var sb = new StringBuilder();
         sb.Append("<b>");
@@ -68,7 +69,7 @@ public static class AvailabilityFormatter
     /// <summary>"No longer available": slots the recipient was told about that are gone.</summary>
     public static string Gone(Office office, IReadOnlyList<NotifiedSlot> slots, Language language)
     {
-        var t = NotificationTexts.For(language);
+        var t = TextCatalog.For(language).Notifications;
         var sb = new StringBuilder();
         sb.Append("<b>").Append(t.NoLongerAvailable).Append("</b>\n");
         AppendSlots(sb, Order(slots), t, reserve: 400, t.GoneSlotLine);
@@ -79,7 +80,7 @@ public static class AvailabilityFormatter
     /// <summary>The summary sent on subscription: every open slot of the province, grouped by office.</summary>
     public static string Summary(Province province, IReadOnlyList<OfficeSlots> open, Language language)
     {
-        var t = NotificationTexts.For(language);
+        var t = TextCatalog.For(language).Notifications;
         var sb = new StringBuilder();
         var withSlots = open.Where(o => o.Slots.Count > 0).OrderBy(o => o.Slots.Min(s => s.Date)).ToList();
         if (withSlots.Count == 0)
