@@ -81,10 +81,10 @@ public sealed partial class MessageDispatcher(
 
                 case SendResult.ChatUnavailable refused when channel is not null:
                     // The operator's to fix (bot not an admin, channel deleted): pause the channel, alert once.
-                    metrics.Failed();
-                    PassportBotMetrics.MessageFailed(key, KindName(current), "channel_refused");
                     if (channelPauses is not null) await channelPauses.FailedAsync(channel, refused.Reason, cancellationToken);
                     else LogChannelRefused(message.Id, channel, refused.Reason);
+                    metrics.Failed();
+                    PassportBotMetrics.MessageFailed(key, KindName(current), "channel_refused");
                     return;
 
                 case SendResult.ChatUnavailable gone:
