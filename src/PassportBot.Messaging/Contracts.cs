@@ -78,12 +78,17 @@ public enum RecipientKind
     Webhook,
     /// <summary>A configured ntfy topic; the address is its name under <c>Notifications:Ntfy</c>.</summary>
     Ntfy,
+    /// <summary>A province's Telegram channel (<c>Telegram:Channels</c>); the address is its chat id (<c>-100…</c>)
+    /// or its public <c>@username</c>.</summary>
+    TelegramChannel,
 }
 
 /// <summary>Where a notification goes: a kind of target and its address there.</summary>
 public sealed record Recipient(RecipientKind Kind, string Address)
 {
     public static Recipient Telegram(long chatId) => new(RecipientKind.Telegram, chatId.ToString(CultureInfo.InvariantCulture));
+
+    public static Recipient TelegramChannel(string address) => new(RecipientKind.TelegramChannel, address);
 
     /// <summary>The Telegram chat id, or 0 when this is not a Telegram recipient (or the address is not a number).</summary>
     [JsonIgnore]
