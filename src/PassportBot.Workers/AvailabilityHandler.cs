@@ -20,7 +20,8 @@ public sealed partial class AvailabilityHandler(
     IOptions<WorkersOptions> options,
     TimeProvider time,
     ILogger<AvailabilityHandler> logger,
-    NotificationTargets? targets = null)
+    NotificationTargets? targets = null,
+    ChannelFanOut? channels = null)
 {
     private readonly SlotPipeline _pipeline = new(new SlotLifecycle(options.Value.GraceWindow, options.Value.MissesToClose));
 
@@ -50,6 +51,7 @@ public sealed partial class AvailabilityHandler(
         var now = time.GetUtcNow();
         // Webhook and ntfy targets first: the relay then hands them to their own queue before the bulk DMs.
         var built = TargetMessages(province, outcome, offices, update.PollId, poll.PolledAt, now);
+        built.AddRange(channels?.Build(province, outcome.Announcements, job.Gone, update.PollId, poll.PolledAt, now) ?? []);
         if (!job.IsEmpty)
         {
             var subscribers = await subscriptions.ListSubscribersAsync(province, cancellationToken).ConfigureAwait(false);
