@@ -78,7 +78,7 @@ public static class AvailabilityFormatter
     /// budget): one header, a block per office, one booking link. Offices that do not fit are counted.</summary>
     public static string NewSlots(IReadOnlyList<OfficeSlots> offices, Language language, DateTimeOffset? opensAt = null)
     {
-        var t = NotificationTexts.For(language);
+        var t = TextCatalog.For(language).Notifications;
         var sb = new StringBuilder();
         sb.Append("<b>");
         sb.Append(opensAt is { } at
@@ -103,7 +103,7 @@ public static class AvailabilityFormatter
     /// <summary>"No longer available" for several offices in one message.</summary>
     public static string Gone(IReadOnlyList<OfficeSlots> offices, Language language)
     {
-        var t = NotificationTexts.For(language);
+        var t = TextCatalog.For(language).Notifications;
         var sb = new StringBuilder();
         sb.Append("<b>").Append(t.NoLongerAvailable).Append("</b>\n");
         var omitted = 0;
