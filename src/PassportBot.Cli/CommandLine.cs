@@ -52,16 +52,20 @@ public static class CommandLine
         foreach (var c in WatchCommands.Create((configuration, configArgs) => PassportBotHost.Configure(configuration, "Production", configArgs, null), language))
             root.Subcommands.Add(c);
         ReportConfigurationErrors(root);
-        SpeakInHelp(root, DisplayLanguage.Culture(language));
+        SpeakInHelp(root, t, DisplayLanguage.Culture(language));
         return root;
     }
 
     /// <summary>The help output's own words ("Usage:", "Options:") in the chosen language, also when the tree is
     /// invoked in-process without <see cref="InvokeAsync(string[])"/>.</summary>
-    private static void SpeakInHelp(RootCommand root, CultureInfo culture)
+    private static void SpeakInHelp(RootCommand root, CliTexts t, CultureInfo culture)
     {
-        if (root.Options.OfType<HelpOption>().FirstOrDefault() is { Action: SynchronousCommandLineAction help } option)
-            option.Action = new CultureAction(help, culture);
+        if (root.Options.OfType<HelpOption>().FirstOrDefault() is { } option)
+        {
+            option.Description = t.HelpOption;
+            if (option.Action is SynchronousCommandLineAction help) option.Action = new CultureAction(help, culture);
+        }
+        if (root.Options.OfType<VersionOption>().FirstOrDefault() is { } version) version.Description = t.VersionOption;
     }
 
     private sealed class CultureAction(SynchronousCommandLineAction inner, CultureInfo culture) : SynchronousCommandLineAction
