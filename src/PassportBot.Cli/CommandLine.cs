@@ -23,18 +23,19 @@ public static class CommandLine
     /// <summary>Runs the command line as the process was started: in the language of <c>--lang</c> or of the system.</summary>
     public static Task<int> InvokeAsync(string[] args)
     {
-        var language = DisplayLanguage.Resolve(args, Environment.GetEnvironmentVariable, CultureInfo.CurrentUICulture);
+        var system = CultureInfo.CurrentUICulture;
+        var language = DisplayLanguage.Resolve(args, Environment.GetEnvironmentVariable, system);
         // System.CommandLine's own words (usage, parse errors) come from its resources for the UI culture.
         CultureInfo.CurrentUICulture = DisplayLanguage.Culture(language);
-        return Build(args, Environment.GetEnvironmentVariable).Parse(args).InvokeAsync();
+        return Build(args, Environment.GetEnvironmentVariable, system).Parse(args).InvokeAsync();
     }
 
     /// <summary>The command tree. Its help and the <c>watch</c> family's messages speak the language of <c>--lang</c>
-    /// in <paramref name="args"/>, else the system's (<paramref name="environment"/>: LC_ALL, LC_MESSAGES, LANG);
-    /// with neither, English.</summary>
-    public static RootCommand Build(IReadOnlyList<string>? args = null, Func<string, string?>? environment = null)
+    /// in <paramref name="args"/>, else the system's (<paramref name="environment"/>: LC_ALL, LC_MESSAGES, LANG, then
+    /// <paramref name="uiCulture"/>); with none of them, English.</summary>
+    public static RootCommand Build(IReadOnlyList<string>? args = null, Func<string, string?>? environment = null, CultureInfo? uiCulture = null)
     {
-        var language = DisplayLanguage.Resolve(args ?? [], environment ?? (_ => null), CultureInfo.InvariantCulture);
+        var language = DisplayLanguage.Resolve(args ?? [], environment ?? (_ => null), uiCulture ?? CultureInfo.InvariantCulture);
         var t = TextCatalog.For(language).Cli;
         var root = new RootCommand(t.Root);
 
@@ -51,16 +52,20 @@ public static class CommandLine
         foreach (var c in WatchCommands.Create((configuration, configArgs) => PassportBotHost.Configure(configuration, "Production", configArgs, null), language))
             root.Subcommands.Add(c);
         ReportConfigurationErrors(root);
-        SpeakInHelp(root, DisplayLanguage.Culture(language));
+        SpeakInHelp(root, t, DisplayLanguage.Culture(language));
         return root;
     }
 
     /// <summary>The help output's own words ("Usage:", "Options:") in the chosen language, also when the tree is
     /// invoked in-process without <see cref="InvokeAsync(string[])"/>.</summary>
-    private static void SpeakInHelp(RootCommand root, CultureInfo culture)
+    private static void SpeakInHelp(RootCommand root, CliTexts t, CultureInfo culture)
     {
-        if (root.Options.OfType<HelpOption>().FirstOrDefault() is { Action: SynchronousCommandLineAction help } option)
-            option.Action = new CultureAction(help, culture);
+        if (root.Options.OfType<HelpOption>().FirstOrDefault() is { } option)
+        {
+            option.Description = t.HelpOption;
+            if (option.Action is SynchronousCommandLineAction help) option.Action = new CultureAction(help, culture);
+        }
+        if (root.Options.OfType<VersionOption>().FirstOrDefault() is { } version) version.Description = t.VersionOption;
     }
 
     private sealed class CultureAction(SynchronousCommandLineAction inner, CultureInfo culture) : SynchronousCommandLineAction

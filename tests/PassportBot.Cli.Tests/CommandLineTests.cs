@@ -72,6 +72,14 @@ public sealed class CommandLineTests
             Assert.Matches(new Regex($@"^\s+{Regex.Escape(name)}(\s|$)", RegexOptions.Multiline), output);
     }
 
+    [Fact]
+    public void Without_locale_variables_an_Italian_UI_culture_gives_Italian_help()
+    {
+        var root = CommandLine.Build(["--help"], _ => null, System.Globalization.CultureInfo.GetCultureInfo("it-IT"));
+        Assert.Equal(TextCatalog.It.Cli.Root, root.Description);
+        Assert.Equal(TextCatalog.En.Cli.Root, CommandLine.Build(["--help"], _ => null, System.Globalization.CultureInfo.GetCultureInfo("en-US")).Description);
+    }
+
     [Theory]
     [InlineData(false, "--lang", "it")]
     [InlineData(true, "--lang", "it")]

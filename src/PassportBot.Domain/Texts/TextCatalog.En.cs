@@ -260,6 +260,8 @@ public sealed partial record TextCatalog
             DlqReplay = "Move dead-lettered messages back to their queue.",
             DlqQueue = "Queue whose dead letters to act on (new_user, new_availabilities, message, targets).",
             DlqMax = "At most this many messages.",
+            HelpOption = "Show help and usage information.",
+            VersionOption = "Show version information.",
         },
     };
 }

@@ -260,6 +260,8 @@ public sealed partial record TextCatalog
             DlqReplay = "Rimette i messaggi scartati nella loro coda.",
             DlqQueue = "Coda di cui trattare i messaggi scartati (new_user, new_availabilities, message, targets).",
             DlqMax = "Al massimo questo numero di messaggi.",
+            HelpOption = "Mostra la guida e come si usa.",
+            VersionOption = "Mostra la versione.",
         },
     };
 }
