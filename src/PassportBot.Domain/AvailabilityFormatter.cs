@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using PassportBot.Domain.Notifications;
+using PassportBot.Domain.Texts;
 
 namespace PassportBot.Domain;
 
@@ -55,7 +56,7 @@ public static class AvailabilityFormatter
 
     public static string NewSlots(Office office, IReadOnlyList<NotifiedSlot> slots, Language language, DateTimeOffset? opensAt = null)
     {
-        var t = NotificationTexts.For(language);
+        var t = TextCatalog.For(language).Notifications;
         var ordered = Order(slots);
         var sb = new StringBuilder();
         sb.Append("<b>");
@@ -77,7 +78,7 @@ public static class AvailabilityFormatter
     /// budget): one header, a block per office, one booking link. Offices that do not fit are counted.</summary>
     public static string NewSlots(IReadOnlyList<OfficeSlots> offices, Language language, DateTimeOffset? opensAt = null)
     {
-        var t = NotificationTexts.For(language);
+        var t = TextCatalog.For(language).Notifications;
         var sb = new StringBuilder();
         sb.Append("<b>");
         sb.Append(opensAt is { } at
@@ -102,7 +103,7 @@ public static class AvailabilityFormatter
     /// <summary>"No longer available" for several offices in one message.</summary>
     public static string Gone(IReadOnlyList<OfficeSlots> offices, Language language)
     {
-        var t = NotificationTexts.For(language);
+        var t = TextCatalog.For(language).Notifications;
         var sb = new StringBuilder();
         sb.Append("<b>").Append(t.NoLongerAvailable).Append("</b>\n");
         var omitted = 0;
@@ -119,7 +120,7 @@ public static class AvailabilityFormatter
     /// <summary>"No longer available": slots the recipient was told about that are gone.</summary>
     public static string Gone(Office office, IReadOnlyList<NotifiedSlot> slots, Language language)
     {
-        var t = NotificationTexts.For(language);
+        var t = TextCatalog.For(language).Notifications;
         var sb = new StringBuilder();
         sb.Append("<b>").Append(t.NoLongerAvailable).Append("</b>\n");
         AppendSlots(sb, Order(slots), t, reserve: 400, t.GoneSlotLine);
@@ -130,7 +131,7 @@ public static class AvailabilityFormatter
     /// <summary>The summary sent on subscription: every open slot of the province, grouped by office.</summary>
     public static string Summary(Province province, IReadOnlyList<OfficeSlots> open, Language language)
     {
-        var t = NotificationTexts.For(language);
+        var t = TextCatalog.For(language).Notifications;
         var sb = new StringBuilder();
         var withSlots = open.Where(o => o.Slots.Count > 0).OrderBy(o => o.Slots.Min(s => s.Date)).ToList();
         if (withSlots.Count == 0)

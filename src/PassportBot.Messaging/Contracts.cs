@@ -187,6 +187,8 @@ public sealed record OutgoingMessage
     [JsonIgnore] public bool IsPreRendered => Content is not null;
 
     /// <summary>The facts of a v2 message as a domain notification.</summary>
+    /// <exception cref="PoisonMessageException">The facts have holes (an office entry without its office or slots, a
+    /// missing slot): no retry can fix that, so the message is dead-lettered at once.</exception>
     public Notification ToNotification() => new(
         Kind switch
         {
@@ -197,11 +199,28 @@ public sealed record OutgoingMessage
             OutgoingKind.Alert => NotificationKind.Alert,
             _ => NotificationKind.New,
         },
-        Language ?? Domain.Language.Italian,
+        Language is { } language && Enum.IsDefined(language) ? language : Domain.Language.Italian,
         Province,
-        Offices ?? [],
+        WellFormedOffices(),
         BookableAt,
         Text);
+
+    /// <summary>The offices, checked: JSON can leave holes the record types do not admit. Missing office texts
+    /// become empty (an older producer may not have sent them); a missing office or slot makes the message poison.</summary>
+    public IReadOnlyList<OfficeSlots> WellFormedOffices()
+    {
+        if (Offices is null) return [];
+        var offices = new List<OfficeSlots>(Offices.Count);
+        for (var i = 0; i < Offices.Count; i++)
+        {
+            if (Offices[i] is not { Office: { } office, Slots: { } slots } entry || slots.Any(s => s is null))
+                throw new PoisonMessageException($"Message {Id}: office entry {i + 1} has no office, no slot list or a missing slot.");
+            offices.Add(office.Code is null || office.Name is null || office.Address is null || office.City is null || office.Province is null
+                ? entry with { Office = office with { Code = office.Code ?? "", Name = office.Name ?? "", Address = office.Address ?? "", City = office.City ?? "", Province = office.Province ?? "" } }
+                : entry);
+        }
+        return offices;
+    }
 
     /// <summary>A v2 message for a notification.</summary>
     public static OutgoingMessage For(Recipient recipient, Notification notification, DateTimeOffset createdAt) =>

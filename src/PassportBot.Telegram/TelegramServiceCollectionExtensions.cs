@@ -63,6 +63,7 @@ public static class TelegramServiceCollectionExtensions
             sp.GetRequiredService<ILogger<BotReplies>>()));
         services.TryAddSingleton<BotConversation>();
         services.TryAddSingleton<AdminCommands>();
+        services.TryAddSingleton<OfficeLookup>();
         services.TryAddSingleton<FilterConversation>();
         services.TryAddSingleton<TextCommandHandler>();
         services.TryAddSingleton<CallbackQueryHandler>();
