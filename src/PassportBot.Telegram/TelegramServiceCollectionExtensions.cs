@@ -61,6 +61,7 @@ public static class TelegramServiceCollectionExtensions
             sp.GetRequiredService<TelegramClientFactory>().CreateForSending(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<BotReplies>>()));
+        services.AddTelegramChannels(configuration);
         services.TryAddSingleton<BotConversation>();
         services.TryAddSingleton<AdminCommands>();
         services.TryAddSingleton<OfficeLookup>();
