@@ -19,6 +19,7 @@ public sealed partial record TextCatalog
             ConfirmSubscribe = "Get alerts for <b>{0}</b>?",
             ServedBy = "Appointments for {0} are handled by the Questura of {1}.",
             Subscribed = "✅ You now follow <b>{0}</b>. If slots are already open I will send them right away.",
+            ChannelPointer = "📣 <b>{0}</b> has a channel: {1}. Join it to hear of new slots at the same moment as everyone else.",
             SubscribeUsage = "To follow a province send its code, e.g. <code>/subscribe TO</code>, or choose the region:",
             InvalidCodes = "{0} is not a province code I know. Use the two-letter code, e.g. <code>/subscribe TO</code> or <code>/unsubscribe MI</code>.",
             ChooseUnsubscribe = "Which province do you want to stop following?",

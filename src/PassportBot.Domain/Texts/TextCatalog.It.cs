@@ -19,6 +19,7 @@ public sealed partial record TextCatalog
             ConfirmSubscribe = "Vuoi ricevere gli avvisi per <b>{0}</b>?",
             ServedBy = "Gli appuntamenti di {0} sono gestiti dalla Questura di {1}.",
             Subscribed = "✅ Ora segui <b>{0}</b>. Se ci sono già appuntamenti liberi te li mando subito.",
+            ChannelPointer = "📣 <b>{0}</b> ha un canale: {1}. Iscriviti per sapere dei nuovi appuntamenti nello stesso momento di tutti gli altri.",
             SubscribeUsage = "Per seguire una provincia scrivi la sigla, ad esempio <code>/subscribe TO</code>, oppure scegli la regione:",
             InvalidCodes = "Non riconosco {0} come sigla di provincia. Usa la sigla di due lettere, ad esempio <code>/subscribe TO</code> o <code>/unsubscribe MI</code>.",
             ChooseUnsubscribe = "Quale provincia vuoi smettere di seguire?",
