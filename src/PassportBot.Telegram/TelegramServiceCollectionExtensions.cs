@@ -33,6 +33,8 @@ public static class TelegramServiceCollectionExtensions
         services.TryAddSingleton(sp => new SendRateLimiter(
             SendRateLimits.From(sp.GetRequiredService<IOptions<TelegramOptions>>().Value), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<DispatcherMetrics>();
+        services.AddTelegramChannels(configuration);
+        services.TryAddSingleton<ChannelPauses>();
         services.TryAddSingleton<MessageDispatcher>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, DispatcherService>());
         // Webhooks and ntfy are delivered beside Telegram, from their own queue.
@@ -61,6 +63,7 @@ public static class TelegramServiceCollectionExtensions
             sp.GetRequiredService<ILogger<BotReplies>>()));
         services.TryAddSingleton<BotConversation>();
         services.TryAddSingleton<AdminCommands>();
+        services.TryAddSingleton<OfficeLookup>();
         services.TryAddSingleton<FilterConversation>();
         services.TryAddSingleton<TextCommandHandler>();
         services.TryAddSingleton<CallbackQueryHandler>();

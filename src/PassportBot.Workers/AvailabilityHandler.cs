@@ -22,7 +22,8 @@ public sealed partial class AvailabilityHandler(
     IOptions<WorkersOptions> options,
     TimeProvider time,
     ILogger<AvailabilityHandler> logger,
-    NotificationTargets? targets = null)
+    NotificationTargets? targets = null,
+    ChannelFanOut? channels = null)
 {
     private readonly SlotPipeline _pipeline = new(new SlotLifecycle(options.Value.GraceWindow, options.Value.MissesToClose));
 
@@ -52,6 +53,8 @@ public sealed partial class AvailabilityHandler(
         var now = time.GetUtcNow();
         // Webhook and ntfy targets are few: written now, so the relay hands them to their own queue first.
         var built = TargetMessages(province, outcome, offices, update.PollId, poll.PolledAt, now);
+        // Channel posts are few too (one per office, merged under the channel's budget), and go before the direct messages.
+        built.AddRange(channels?.Build(province, outcome.Announcements, job.Gone, update.PollId, poll.PolledAt, now) ?? []);
         // The outbox rows and the job carry this span's context, so the relay, the fan-out and the send continue the poll's trace.
         using var enqueue = built.Count > 0 || !job.IsEmpty ? PassportBotTelemetry.Source.StartActivity("outbox write") : null;
         enqueue?.SetTag(TelemetryTags.MessagingBatchCount, built.Count);

@@ -28,6 +28,10 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<FanOutExpander>();
         // Webhook and ntfy targets the availability handler fans out to, beside subscribers.
         services.AddNotificationTargetOptions(configuration);
+        // Province channels get their posts in the poll's transaction too.
+        services.AddTelegramChannels(configuration);
+        services.TryAddSingleton<ChannelPostBudget>();
+        services.TryAddSingleton<ChannelFanOut>();
         return services;
     }
 

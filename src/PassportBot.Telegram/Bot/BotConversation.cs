@@ -1,3 +1,4 @@
+using PassportBot.Domain.Texts;
 using System.Globalization;
 using System.Net;
 using System.Text;

@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PassportBot.Domain.Texts;
 using PassportBot.Domain;
 using Telegram.Bot.Types;
 using Telegram.Bot.Types.Enums;

@@ -17,10 +17,12 @@ public sealed class TelegramNotifier(TelegramClientFactory clients, IOptions<Tel
     public async Task<SendResult> SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
         message = TelegramRendering.Render(message);
+        if (TelegramTarget.ChatOf(message.Recipient) is not { } chat)
+            return new SendResult.BadRequest($"Recipient {message.Recipient?.Kind} is not a Telegram chat.");
         try
         {
             var sent = await _client.SendMessage(
-                message.ChatId,
+                chat,
                 message.Content ?? string.Empty,
                 parseMode: string.Equals(message.ParseMode, "HTML", StringComparison.OrdinalIgnoreCase) ? ParseMode.Html : default,
                 linkPreviewOptions: NoPreview,
