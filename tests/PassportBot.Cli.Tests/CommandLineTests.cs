@@ -8,6 +8,7 @@ using System.Text.RegularExpressions;
 namespace PassportBot.Cli.Tests;
 
 /// <summary>The <c>passportbot</c> command tree run in-process, with its output captured.</summary>
+[Collection(nameof(CommandLineTests))]
 public sealed class CommandLineTests
 {
     private static async Task<(int ExitCode, string Output)> RunAsync(params string[] args)

@@ -7,7 +7,8 @@ namespace PassportBot.Messaging.InMemory;
 
 /// <summary>One named queue: ready messages, delayed redeliveries and dead letters. With a journal, every change
 /// is written there first, so what the queue holds survives a crash of the process.</summary>
-internal sealed partial class InMemoryQueue(string name, TimeProvider timeProvider, IMessageJournal? journal, ILogger logger)
+internal sealed partial class InMemoryQueue(string name, TimeProvider timeProvider, IMessageJournal? journal, ILogger logger,
+    int deadLetterMaxLength)
 {
     private readonly Channel<InMemoryEnvelope> _ready = Channel.CreateUnbounded<InMemoryEnvelope>();
     private readonly Lock _deadGate = new();
@@ -157,7 +158,7 @@ internal sealed partial class InMemoryQueue(string name, TimeProvider timeProvid
         {
             _dead.AddLast((envelope with { Deliveries = 0 }, letter));
             PassportBotMetrics.DeadLettered(Name);
-            while (_dead.Count > QueueTopology.DeadLetterMaxLength)
+            while (_dead.Count > deadLetterMaxLength)
             {
                 if (_dead.First!.Value.Envelope.JournalId is { } old) dropped.Add(old);
                 _dead.RemoveFirst();
