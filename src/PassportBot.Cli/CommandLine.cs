@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using PassportBot.Domain.Texts;
 using PassportBot.Messaging;
+using PassportBot.Messaging.RabbitMq;
 using PassportBot.Storage;
 using PassportBot.Watch.Cli;
 
@@ -49,6 +50,7 @@ public static class CommandLine
         root.Subcommands.Add(Role("web", t.Web, Roles.Web));
         root.Subcommands.Add(MigrateCommand(t));
         root.Subcommands.Add(DeadLetterCommand(t));
+        root.Subcommands.Add(QueuesCommand());
         foreach (var c in WatchCommands.Create((configuration, configArgs) => PassportBotHost.Configure(configuration, "Production", configArgs, null), language))
             root.Subcommands.Add(c);
         ReportConfigurationErrors(root);
@@ -91,6 +93,7 @@ public static class CommandLine
             await using var app = builder.BuildApp();
             ValidateConfiguration(app.Services);
             PortCheck.ThrowIfInUse(PassportBotHost.WebUrls(app.Configuration));
+            await BusTopologyCheck.ThrowIfMismatchedAsync(app.Services, ct).ConfigureAwait(false);
             await app.RunAsync(ct).ConfigureAwait(false);
             return 0;
         });
@@ -153,6 +156,33 @@ public static class CommandLine
         return dlq;
     }
 
+    private static Command QueuesCommand()
+    {
+        var upgrade = new Command("upgrade",
+            "Redeclare RabbitMQ queues left with other arguments by an earlier version, keeping their messages. Stop every role first.")
+        { TreatUnmatchedTokensAsErrors = false };
+        upgrade.SetAction(async (parse, ct) =>
+        {
+            CheckArguments(parse);
+            var output = parse.InvocationConfiguration.Output;
+            await using var app = BusOnly(parse.UnmatchedTokens);
+            if (app.Services.GetRequiredService<IMessageBus>() is not RabbitMqMessageBus bus)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync("queues upgrade is for the RabbitMQ transport (Bus:Provider=rabbitmq).").ConfigureAwait(false);
+                return UsageErrorExitCode;
+            }
+            foreach (var r in await bus.UpgradeQueuesAsync(ct).ConfigureAwait(false))
+                await output.WriteLineAsync(r.Redeclared ? $"{r.Queue}: declared anew, {r.Moved} message(s) kept"
+                    : r.Moved > 0 ? $"{r.Queue}: up to date, {r.Moved} message(s) moved back from an interrupted upgrade"
+                    : $"{r.Queue}: up to date").ConfigureAwait(false);
+            return 0;
+        });
+
+        var queues = new Command("queues", "Maintain the RabbitMQ queues.");
+        queues.Subcommands.Add(upgrade);
+        return queues;
+    }
+
     // Checked here rather than with a parser validator: a parse error exits with 1 and prints the whole help.
     private static bool TryGetQueue(ParseResult parse, Option<string> option, out string name)
     {
@@ -204,6 +234,9 @@ public static class CommandLine
                     return true;
                 case StartupConfigurationException startup:
                     failures.AddRange(startup.Failures);
+                    return true;
+                case BusTopologyException topology:
+                    failures.Add(topology.Message);
                     return true;
                 case AggregateException aggregate:
                     return aggregate.InnerExceptions.All(Collect);

@@ -135,7 +135,8 @@ internal sealed partial class RabbitMqConsumer<T> : IAsyncDisposable
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
-            // Stopped mid-handling: not the message's fault; back to the queue without counting an attempt.
+            // Stopped mid-handling: not the message's fault; back to the queue without counting a failed attempt
+            // (the quorum queue counts it as an unsettled delivery, as it would if the process had died here).
             await _channel!.BasicNackAsync(delivery.DeliveryTag, multiple: false, requeue: true, CancellationToken.None).ConfigureAwait(false);
             return;
         }

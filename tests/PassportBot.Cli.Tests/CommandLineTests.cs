@@ -9,6 +9,7 @@ using PassportBot.Domain.Texts;
 namespace PassportBot.Cli.Tests;
 
 /// <summary>The <c>passportbot</c> command tree run in-process, with its output captured.</summary>
+[Collection(nameof(CommandLineTests))]
 public sealed class CommandLineTests
 {
     private static Task<(int ExitCode, string Output)> RunAsync(params string[] args) => RunAsync(_ => null, args);

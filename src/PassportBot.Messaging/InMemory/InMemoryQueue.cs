@@ -6,7 +6,8 @@ namespace PassportBot.Messaging.InMemory;
 
 /// <summary>One named queue: ready messages, delayed redeliveries and dead letters. With a journal, every change
 /// is written there first, so what the queue holds survives a crash of the process.</summary>
-internal sealed partial class InMemoryQueue(string name, TimeProvider timeProvider, IMessageJournal? journal, ILogger logger)
+internal sealed partial class InMemoryQueue(string name, TimeProvider timeProvider, IMessageJournal? journal, ILogger logger,
+    int deadLetterMaxLength)
 {
     private readonly Channel<InMemoryEnvelope> _ready = Channel.CreateUnbounded<InMemoryEnvelope>();
     private readonly Lock _deadGate = new();
@@ -155,7 +156,12 @@ internal sealed partial class InMemoryQueue(string name, TimeProvider timeProvid
         lock (_deadGate)
         {
             _dead.AddLast((envelope with { Deliveries = 0 }, letter));
+<<<<<<< HEAD
             while (_dead.Count > QueueTopology.DeadLetterMaxLength)
+=======
+            PassportBotMetrics.DeadLettered(Name);
+            while (_dead.Count > deadLetterMaxLength)
+>>>>>>> rmq
             {
                 if (_dead.First!.Value.Envelope.JournalId is { } old) dropped.Add(old);
                 _dead.RemoveFirst();
