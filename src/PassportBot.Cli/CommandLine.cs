@@ -238,6 +238,16 @@ public static class CommandLine
                 case BusTopologyException topology:
                     failures.Add(topology.Message);
                     return true;
+                // An unreachable or refusing database or broker at start is an operator's matter (address, password,
+                // server down): one line naming the setting, not a stack trace. Drivers' messages hold no password.
+                case System.Data.Common.DbException db:
+                    failures.Add($"Storage error: the database could not be used ({db.Message.ReplaceLineEndings(" ")}). " +
+                        "Check Storage:Provider and Storage:ConnectionString, and that the database server is running.");
+                    return true;
+                case RabbitMQ.Client.Exceptions.BrokerUnreachableException broker:
+                    failures.Add($"Bus error: RabbitMQ could not be reached ({(broker.InnerException ?? broker).Message.ReplaceLineEndings(" ")}). " +
+                        "Check Bus:ConnectionString, and that the broker is running.");
+                    return true;
                 case AggregateException aggregate:
                     return aggregate.InnerExceptions.All(Collect);
                 default:

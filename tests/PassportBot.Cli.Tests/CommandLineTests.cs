@@ -296,4 +296,20 @@ public sealed class CommandLineTests
             folder.Delete(recursive: true);
         }
     }
+
+    [Theory]
+    [InlineData("mariadb", "Server=127.0.0.1;Port=1;User ID=pb;Password=do-not-print-me;Connection Timeout=2;", "Storage error", "Storage:ConnectionString")]
+    [InlineData("postgres", "Host=127.0.0.1;Port=1;Username=pb;Password=do-not-print-me;Timeout=2", "Storage error", "Storage:ConnectionString")]
+    public async Task An_unreachable_database_is_one_line_naming_the_setting_without_its_password(string provider, string connection, string kind, string setting)
+    {
+        var (exitCode, output) = await RunAsync("migrate", $"--Storage:Provider={provider}", $"--Storage:ConnectionString={connection}");
+
+        Assert.Equal(2, exitCode);
+        var line = SingleLine(output);
+        Assert.StartsWith(kind, line);
+        Assert.Contains(setting, line);
+        Assert.DoesNotContain("do-not-print-me", output);
+        AssertNoStackTrace(output);
+    }
 }
+
