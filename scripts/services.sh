@@ -3,7 +3,8 @@
 #
 # As root (CI, a throw-away machine) it installs what is missing from Debian packages and starts it. What that
 # changes on the machine, said once more when it runs: it installs the packages rabbitmq-server, mariadb-server,
-# postgresql and chromium (for the dashboard's browser tests) if missing; writes /etc/rabbitmq/rabbitmq.conf and
+# postgresql, chromium (for the dashboard's browser tests) and prometheus (its promtool and server check the alert
+# rules; the package's own service is not started) if missing; writes /etc/rabbitmq/rabbitmq.conf and
 # rabbitmq-env.conf (listen on 127.0.0.1 only); appends listen_addresses and max_connections to the PostgreSQL
 # cluster's postgresql.conf; starts the three servers; creates a database user `pb` (password `pb`, all
 # privileges, 127.0.0.1 only) in MariaDB and PostgreSQL. Idempotent: running servers are left alone.
@@ -51,6 +52,7 @@ if [ "$(id -u)" != "0" ]; then
   reachable "${PASSPORTBOT_TEST_MARIADB:-$default_mariadb}" || missing+=("MariaDB (PASSPORTBOT_TEST_MARIADB)")
   reachable "${PASSPORTBOT_TEST_POSTGRES:-$default_postgres}" || missing+=("PostgreSQL (PASSPORTBOT_TEST_POSTGRES)")
   command -v chromium >/dev/null 2>&1 || [ -n "${PASSPORTBOT_TEST_CHROMIUM:-}" ] || missing+=("chromium, for the browser tests (apt-get install chromium, or PASSPORTBOT_TEST_CHROMIUM)")
+  [ -x /usr/bin/promtool ] || [ -n "${PASSPORTBOT_TEST_PROMETHEUS_BIN:-}" ] || missing+=("prometheus, for the alert-rule tests (apt-get install --no-install-recommends prometheus, or PASSPORTBOT_TEST_PROMETHEUS_BIN)")
   if [ ${#missing[@]} -gt 0 ]; then
     echo "services: not running as root, so nothing is installed or started, and these do not answer:" >&2
     printf '  - %s\n' "${missing[@]}" >&2
@@ -61,7 +63,7 @@ if [ "$(id -u)" != "0" ]; then
   exit 0
 fi
 
-echo "services: as root, this installs missing server packages (and chromium for the browser tests), configures them for 127.0.0.1, starts them and creates the test user 'pb'"
+echo "services: as root, this installs missing server packages (and chromium for the browser tests, prometheus for the alert rules), configures them for 127.0.0.1, starts them and creates the test user 'pb'"
 need=()
 command -v rabbitmq-server >/dev/null 2>&1 || need+=(rabbitmq-server)
 command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || need+=(mariadb-server)
@@ -82,6 +84,17 @@ if ! command -v chromium >/dev/null 2>&1; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq chromium >/dev/null
+fi
+
+# Prometheus' promtool and server check the alert rules in deploy/prometheus against the running system. Its own
+# service is not started (the tests run their own instance on 127.0.0.1).
+if [ ! -x /usr/bin/promtool ] && [ -z "${PASSPORTBOT_TEST_PROMETHEUS_BIN:-}" ]; then
+  echo "services: installing prometheus (for the alert-rule tests)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+  apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+  rm -f /usr/sbin/policy-rc.d
 fi
 
 # --- RabbitMQ on 127.0.0.1 ---

@@ -1,11 +1,15 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using System.CommandLine.Invocation;
+using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using PassportBot.Domain.Texts;
 using PassportBot.Messaging;
 using PassportBot.Messaging.RabbitMq;
 using PassportBot.Storage;
+using PassportBot.Watch.Cli;
 
 namespace PassportBot.Cli;
 
@@ -17,25 +21,66 @@ public static class CommandLine
     /// <summary>Exit code for a usage or configuration mistake (as in sysexits-style CLIs: 2 = misuse).</summary>
     public const int UsageErrorExitCode = 2;
 
-    public static RootCommand Build()
+    /// <summary>Runs the command line as the process was started: in the language of <c>--lang</c> or of the system.</summary>
+    public static Task<int> InvokeAsync(string[] args)
     {
-        var root = new RootCommand(
-            "PassportBot: tells you on Telegram the moment a passport appointment frees up at a police office in the provinces you follow.");
+        var system = CultureInfo.CurrentUICulture;
+        var language = DisplayLanguage.Resolve(args, Environment.GetEnvironmentVariable, system);
+        // System.CommandLine's own words (usage, parse errors) come from its resources for the UI culture.
+        CultureInfo.CurrentUICulture = DisplayLanguage.Culture(language);
+        return Build(args, Environment.GetEnvironmentVariable, system).Parse(args).InvokeAsync();
+    }
 
-        root.Subcommands.Add(Role("run", "Run every role in one process (embedded defaults: SQLite + in-process bus).", Roles.All));
-        root.Subcommands.Add(DemoCommand.Create());
-        root.Subcommands.Add(Role("poller", "Poll the agenda site for followed provinces.", Roles.Poller));
-        root.Subcommands.Add(Role("bot", "Answer users on Telegram (subscribe, list, stop, admin commands).", Roles.Bot));
-        root.Subcommands.Add(Role("user-handler", "Apply subscription changes from the new_user queue.", Roles.UserHandler));
-        root.Subcommands.Add(Role("avail-handler", "Deduplicate availability and fan out notifications (with the outbox relay).", Roles.AvailabilityHandler));
-        root.Subcommands.Add(Role("dispatcher", "Send queued messages to Telegram within its rate limits.", Roles.Dispatcher));
-        root.Subcommands.Add(Role("web", "Serve the dashboard, /api and /health.", Roles.Web));
-        root.Subcommands.Add(MigrateCommand());
-        root.Subcommands.Add(DeadLetterCommand());
+    /// <summary>The command tree. Its help and the <c>watch</c> family's messages speak the language of <c>--lang</c>
+    /// in <paramref name="args"/>, else the system's (<paramref name="environment"/>: LC_ALL, LC_MESSAGES, LANG, then
+    /// <paramref name="uiCulture"/>); with none of them, English.</summary>
+    public static RootCommand Build(IReadOnlyList<string>? args = null, Func<string, string?>? environment = null, CultureInfo? uiCulture = null)
+    {
+        var language = DisplayLanguage.Resolve(args ?? [], environment ?? (_ => null), uiCulture ?? CultureInfo.InvariantCulture);
+        var t = TextCatalog.For(language).Cli;
+        var root = new RootCommand(t.Root);
+
+        root.Subcommands.Add(Role("run", t.Run, Roles.All));
+        root.Subcommands.Add(DemoCommand.Create(t));
+        root.Subcommands.Add(Role("poller", t.Poller, Roles.Poller));
+        root.Subcommands.Add(Role("bot", t.Bot, Roles.Bot));
+        root.Subcommands.Add(Role("user-handler", t.UserHandler, Roles.UserHandler));
+        root.Subcommands.Add(Role("avail-handler", t.AvailabilityHandler, Roles.AvailabilityHandler));
+        root.Subcommands.Add(Role("dispatcher", t.Dispatcher, Roles.Dispatcher));
+        root.Subcommands.Add(Role("web", t.Web, Roles.Web));
+        root.Subcommands.Add(MigrateCommand(t));
+        root.Subcommands.Add(DeadLetterCommand(t));
         root.Subcommands.Add(QueuesCommand());
-        foreach (var c in PassportBot.Watch.Cli.WatchCommands.Create((configuration, args) => PassportBotHost.Configure(configuration, "Production", args, null))) root.Subcommands.Add(c);
+        foreach (var c in WatchCommands.Create((configuration, configArgs) => PassportBotHost.Configure(configuration, "Production", configArgs, null), language))
+            root.Subcommands.Add(c);
         ReportConfigurationErrors(root);
+        SpeakInHelp(root, t, DisplayLanguage.Culture(language));
         return root;
+    }
+
+    /// <summary>The help output's own words ("Usage:", "Options:") in the chosen language, also when the tree is
+    /// invoked in-process without <see cref="InvokeAsync(string[])"/>.</summary>
+    private static void SpeakInHelp(RootCommand root, CliTexts t, CultureInfo culture)
+    {
+        if (root.Options.OfType<HelpOption>().FirstOrDefault() is { } option)
+        {
+            option.Description = t.HelpOption;
+            if (option.Action is SynchronousCommandLineAction help) option.Action = new CultureAction(help, culture);
+        }
+        if (root.Options.OfType<VersionOption>().FirstOrDefault() is { } version) version.Description = t.VersionOption;
+    }
+
+    private sealed class CultureAction(SynchronousCommandLineAction inner, CultureInfo culture) : SynchronousCommandLineAction
+    {
+        public override bool ClearsParseErrors => inner.ClearsParseErrors;
+
+        public override int Invoke(ParseResult parseResult)
+        {
+            var before = CultureInfo.CurrentUICulture;
+            CultureInfo.CurrentUICulture = culture;
+            try { return inner.Invoke(parseResult); }
+            finally { CultureInfo.CurrentUICulture = before; }
+        }
     }
 
     internal static Command Role(string name, string description, Roles roles)
@@ -55,9 +100,9 @@ public static class CommandLine
         return command;
     }
 
-    private static Command MigrateCommand()
+    private static Command MigrateCommand(CliTexts t)
     {
-        var command = new Command("migrate", "Create or upgrade the database schema, then exit.") { TreatUnmatchedTokensAsErrors = false };
+        var command = new Command("migrate", t.Migrate) { TreatUnmatchedTokensAsErrors = false };
         command.SetAction(async (parse, ct) =>
         {
             CheckArguments(parse);
@@ -71,12 +116,12 @@ public static class CommandLine
         return command;
     }
 
-    private static Command DeadLetterCommand()
+    private static Command DeadLetterCommand(CliTexts t)
     {
-        var queue = new Option<string>("--queue") { Description = "Queue whose dead letters to act on (new_user, new_availabilities, message, targets).", DefaultValueFactory = _ => Queues.Message.Name };
-        var max = new Option<int>("--max") { Description = "At most this many messages.", DefaultValueFactory = _ => 100 };
+        var queue = new Option<string>("--queue") { Description = t.DlqQueue, DefaultValueFactory = _ => Queues.Message.Name };
+        var max = new Option<int>("--max") { Description = t.DlqMax, DefaultValueFactory = _ => 100 };
 
-        var list = new Command("list", "Show dead-lettered messages without removing them.") { TreatUnmatchedTokensAsErrors = false };
+        var list = new Command("list", t.DlqList) { TreatUnmatchedTokensAsErrors = false };
         list.Options.Add(queue);
         list.Options.Add(max);
         list.SetAction(async (parse, ct) =>
@@ -92,7 +137,7 @@ public static class CommandLine
             return 0;
         });
 
-        var replay = new Command("replay", "Move dead-lettered messages back to their queue.") { TreatUnmatchedTokensAsErrors = false };
+        var replay = new Command("replay", t.DlqReplay) { TreatUnmatchedTokensAsErrors = false };
         replay.Options.Add(queue);
         replay.Options.Add(max);
         replay.SetAction(async (parse, ct) =>
@@ -105,7 +150,7 @@ public static class CommandLine
             return 0;
         });
 
-        var dlq = new Command("dlq", "Inspect and replay dead-lettered messages (RabbitMQ transport).");
+        var dlq = new Command("dlq", t.Dlq);
         dlq.Subcommands.Add(list);
         dlq.Subcommands.Add(replay);
         return dlq;

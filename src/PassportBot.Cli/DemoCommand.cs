@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PassportBot.Agenda.Simulator.Hosting;
 using PassportBot.Domain;
+using PassportBot.Domain.Texts;
 using PassportBot.Messaging;
 using PassportBot.Telegram;
 
@@ -19,9 +20,10 @@ public static partial class DemoCommand
     /// <summary>The chat id the console stands for when no Telegram token is configured.</summary>
     public const long ConsoleChatId = 1;
 
-    public static Command Create()
+    public static Command Create(CliTexts texts)
     {
-        var command = new Command("demo", "Run everything against the built-in agenda simulator: no credentials needed; without a Telegram token messages are printed.")
+        ArgumentNullException.ThrowIfNull(texts);
+        var command = new Command("demo", texts.Demo)
         {
             TreatUnmatchedTokensAsErrors = false,
         };
@@ -37,8 +39,7 @@ public static partial class DemoCommand
             var builder = PassportBotHost.CreateBuilder(parse.UnmatchedTokens, defaults).AddRoles(Roles.All);
             builder.Services.AddAgendaSimulator(builder.Configuration);
             builder.Services.AddOptions<DemoOptions>().Bind(builder.Configuration.GetSection(DemoOptions.Section));
-            if (!(builder.Configuration.GetSection(TelegramOptions.Section).Get<TelegramOptions>()?.HasToken ?? false))
-                builder.Services.AddHostedService<ConsoleSubscriber>();
+            if (UsesConsoleChat(builder.Configuration)) builder.Services.AddHostedService<ConsoleSubscriber>();
             await using var app = builder.BuildApp();
             CommandLine.ValidateConfiguration(app.Services);
             PortCheck.ThrowIfInUse(PassportBotHost.WebUrls(app.Configuration));
@@ -47,6 +48,11 @@ public static partial class DemoCommand
         });
         return command;
     }
+
+    /// <summary>Without a bot (no token, inline or in a file) the demo prints to the console as a chat of its own.</summary>
+    public static bool UsesConsoleChat(IConfiguration configuration) =>
+        configuration.GetSection(TelegramOptions.Section).Get<TelegramOptions>() is not { } telegram
+        || (!telegram.HasToken && string.IsNullOrWhiteSpace(telegram.TokenFile));
 
     /// <summary>Makes the console chat follow <c>Demo:Provinces</c> (default TO, MI, RM) through the real
     /// subscription path, so the demo shows the summary and then new slots as they appear.</summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using PassportBot.Domain.Notifications;
+using PassportBot.Domain.Texts;
 
 namespace PassportBot.Domain;
 
@@ -26,6 +27,11 @@ public static class AvailabilityFormatter
         var offices = notification.Offices ?? [];
         switch (notification.Kind)
         {
+            case NotificationKind.New or NotificationKind.Scheduled when offices.Count > 1:
+                return new RenderedText(NewSlots(offices, notification.Language,
+                    notification.Kind == NotificationKind.Scheduled ? notification.BookableAt : null), true);
+            case NotificationKind.Gone when offices.Count > 1:
+                return new RenderedText(Gone(offices, notification.Language), true);
             case NotificationKind.New or NotificationKind.Scheduled when offices.Count > 0:
             {
                 var opensAt = notification.Kind == NotificationKind.Scheduled ? notification.BookableAt : null;
@@ -50,7 +56,7 @@ public static class AvailabilityFormatter
 
     public static string NewSlots(Office office, IReadOnlyList<NotifiedSlot> slots, Language language, DateTimeOffset? opensAt = null)
     {
-        var t = NotificationTexts.For(language);
+        var t = TextCatalog.For(language).Notifications;
         var ordered = Order(slots);
         var sb = new StringBuilder();
         sb.Append("<b>");
@@ -65,10 +71,56 @@ public static class AvailabilityFormatter
         return sb.ToString();
     }
 
+    /// <summary>Slots per office shown in a post that merges several offices, so that many offices fit.</summary>
+    public const int MergedSlotsPerOffice = 6;
+
+    /// <summary>New slots of several offices in one message (a channel post merged to stay within the channel's
+    /// budget): one header, a block per office, one booking link. Offices that do not fit are counted.</summary>
+    public static string NewSlots(IReadOnlyList<OfficeSlots> offices, Language language, DateTimeOffset? opensAt = null)
+    {
+        var t = TextCatalog.For(language).Notifications;
+        var sb = new StringBuilder();
+        sb.Append("<b>");
+        sb.Append(opensAt is { } at
+            ? string.Format(Inv, t.BookableAt, RomeTime.ToRome(at).ToString("HH:mm", Inv))
+            : t.NewAvailability);
+        sb.Append("</b>\n");
+        var omitted = 0;
+        foreach (var (office, slots) in offices)
+        {
+            if (sb.Length > MaxMessageLength - 900) { omitted++; continue; }
+            var ordered = Order(slots);
+            sb.Append('\n').Append(t.Office).Append(": <b>").Append(Html(office.DisplayName)).Append("</b>\n");
+            sb.Append(t.Address).Append(": ").Append(Html(FullAddress(office))).Append('\n');
+            if (ordered.Count > 0) sb.Append(t.FirstDate).Append(": ").Append(Day(ordered[0].Date)).Append('\n');
+            AppendSlots(sb, ordered, t, reserve: 600, t.SlotLine, MergedSlotsPerOffice);
+        }
+        if (omitted > 0) sb.Append('\n').Append(string.Format(Inv, t.MoreOffices, omitted)).Append('\n');
+        sb.Append('\n').Append(t.Book).Append(": ").Append(BookingUrl);
+        return sb.ToString();
+    }
+
+    /// <summary>"No longer available" for several offices in one message.</summary>
+    public static string Gone(IReadOnlyList<OfficeSlots> offices, Language language)
+    {
+        var t = TextCatalog.For(language).Notifications;
+        var sb = new StringBuilder();
+        sb.Append("<b>").Append(t.NoLongerAvailable).Append("</b>\n");
+        var omitted = 0;
+        foreach (var (office, slots) in offices)
+        {
+            if (sb.Length > MaxMessageLength - 600) { omitted++; continue; }
+            sb.Append('\n').Append(t.Office).Append(": ").Append(Html(office.DisplayName)).Append('\n');
+            AppendSlots(sb, Order(slots), t, reserve: 400, t.GoneSlotLine, MergedSlotsPerOffice);
+        }
+        if (omitted > 0) sb.Append('\n').Append(string.Format(Inv, t.MoreOffices, omitted));
+        return sb.ToString().TrimEnd('\n');
+    }
+
     /// <summary>"No longer available": slots the recipient was told about that are gone.</summary>
     public static string Gone(Office office, IReadOnlyList<NotifiedSlot> slots, Language language)
     {
-        var t = NotificationTexts.For(language);
+        var t = TextCatalog.For(language).Notifications;
         var sb = new StringBuilder();
         sb.Append("<b>").Append(t.NoLongerAvailable).Append("</b>\n");
         AppendSlots(sb, Order(slots), t, reserve: 400, t.GoneSlotLine);
@@ -79,7 +131,7 @@ public static class AvailabilityFormatter
     /// <summary>The summary sent on subscription: every open slot of the province, grouped by office.</summary>
     public static string Summary(Province province, IReadOnlyList<OfficeSlots> open, Language language)
     {
-        var t = NotificationTexts.For(language);
+        var t = TextCatalog.For(language).Notifications;
         var sb = new StringBuilder();
         var withSlots = open.Where(o => o.Slots.Count > 0).OrderBy(o => o.Slots.Min(s => s.Date)).ToList();
         if (withSlots.Count == 0)
@@ -111,11 +163,11 @@ public static class AvailabilityFormatter
     private static List<NotifiedSlot> Order(IReadOnlyList<NotifiedSlot> slots) =>
         (slots ?? []).OrderBy(s => s.Date).ThenBy(s => s.Time).ToList();
 
-    private static void AppendSlots(StringBuilder sb, IReadOnlyList<NotifiedSlot> ordered, NotificationTexts t, int reserve, string line)
+    private static void AppendSlots(StringBuilder sb, IReadOnlyList<NotifiedSlot> ordered, NotificationTexts t, int reserve, string line, int maxLines = int.MaxValue)
     {
         for (var i = 0; i < ordered.Count; i++)
         {
-            if (sb.Length > MaxMessageLength - reserve)
+            if (sb.Length > MaxMessageLength - reserve || i >= maxLines)
             {
                 sb.Append("   ").Append(string.Format(Inv, t.MoreSlots, ordered.Count - i)).Append('\n');
                 return;
@@ -125,13 +177,15 @@ public static class AvailabilityFormatter
         }
     }
 
+    private static string FullAddress(Office office) =>
+        string.IsNullOrWhiteSpace(office.City) || office.Address.Contains(office.City, StringComparison.OrdinalIgnoreCase)
+            ? office.Address
+            : $"{office.Address} {office.City}";
+
     private static void AppendOffice(StringBuilder sb, Office office, NotificationTexts t)
     {
         sb.Append(t.Office).Append(": ").Append(Html(office.DisplayName)).Append('\n');
-        var address = string.IsNullOrWhiteSpace(office.City) || office.Address.Contains(office.City, StringComparison.OrdinalIgnoreCase)
-            ? office.Address
-            : $"{office.Address} {office.City}";
-        sb.Append(t.Address).Append(": ").Append(Html(address)).Append('\n');
+        sb.Append(t.Address).Append(": ").Append(Html(FullAddress(office))).Append('\n');
         sb.Append(t.Book).Append(": ").Append(BookingUrl);
     }
 }

@@ -64,11 +64,13 @@ internal static class MessageHeaders
     public static DateTimeOffset? ReadTimestamp(IReadOnlyBasicProperties properties, string name) =>
         DateTimeOffset.TryParse(ReadString(properties, name), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : null;
 
+    /// <summary>A count from a header of any AMQP type; anything negative or unreadable is 0, so a tampered header
+    /// cannot buy a message retries beyond the limit.</summary>
     private static int ToInt(object? value) => value switch
     {
-        int i => i,
+        int i => Math.Max(0, i),
         long l => (int)Math.Clamp(l, 0, int.MaxValue),
-        short s => s,
+        short s => Math.Max((short)0, s),
         byte b => b,
         byte[] bytes when int.TryParse(Encoding.UTF8.GetString(bytes), NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) => parsed,
         string text when int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) => parsed,

@@ -176,7 +176,7 @@ internal sealed partial class RabbitMqConsumer<T> : IAsyncDisposable
         ]);
         var deadLetters = _topology.DeadLetterQueue(_queue);
         await _publisher.PublishAsync([deadLetters], [new AmqpMessage(deadLetters.Name, delivery.Body, properties)], cancellationToken).ConfigureAwait(false);
-        PassportBotMetrics.DeadLettered(_queue);
+        DeadLetterMetrics.Record(_queue, delivery.Body.Span);
     }
 
     private async Task AckAsync(BasicDeliverEventArgs delivery) =>

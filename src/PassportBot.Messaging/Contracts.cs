@@ -78,12 +78,17 @@ public enum RecipientKind
     Webhook,
     /// <summary>A configured ntfy topic; the address is its name under <c>Notifications:Ntfy</c>.</summary>
     Ntfy,
+    /// <summary>A province's Telegram channel (<c>Telegram:Channels</c>); the address is its chat id (<c>-100…</c>)
+    /// or its public <c>@username</c>.</summary>
+    TelegramChannel,
 }
 
 /// <summary>Where a notification goes: a kind of target and its address there.</summary>
 public sealed record Recipient(RecipientKind Kind, string Address)
 {
     public static Recipient Telegram(long chatId) => new(RecipientKind.Telegram, chatId.ToString(CultureInfo.InvariantCulture));
+
+    public static Recipient TelegramChannel(string address) => new(RecipientKind.TelegramChannel, address);
 
     /// <summary>The Telegram chat id, or 0 when this is not a Telegram recipient (or the address is not a number).</summary>
     [JsonIgnore]
@@ -182,6 +187,8 @@ public sealed record OutgoingMessage
     [JsonIgnore] public bool IsPreRendered => Content is not null;
 
     /// <summary>The facts of a v2 message as a domain notification.</summary>
+    /// <exception cref="PoisonMessageException">The facts have holes (an office entry without its office or slots, a
+    /// missing slot): no retry can fix that, so the message is dead-lettered at once.</exception>
     public Notification ToNotification() => new(
         Kind switch
         {
@@ -192,11 +199,28 @@ public sealed record OutgoingMessage
             OutgoingKind.Alert => NotificationKind.Alert,
             _ => NotificationKind.New,
         },
-        Language ?? Domain.Language.Italian,
+        Language is { } language && Enum.IsDefined(language) ? language : Domain.Language.Italian,
         Province,
-        Offices ?? [],
+        WellFormedOffices(),
         BookableAt,
         Text);
+
+    /// <summary>The offices, checked: JSON can leave holes the record types do not admit. Missing office texts
+    /// become empty (an older producer may not have sent them); a missing office or slot makes the message poison.</summary>
+    public IReadOnlyList<OfficeSlots> WellFormedOffices()
+    {
+        if (Offices is null) return [];
+        var offices = new List<OfficeSlots>(Offices.Count);
+        for (var i = 0; i < Offices.Count; i++)
+        {
+            if (Offices[i] is not { Office: { } office, Slots: { } slots } entry || slots.Any(s => s is null))
+                throw new PoisonMessageException($"Message {Id}: office entry {i + 1} has no office, no slot list or a missing slot.");
+            offices.Add(office.Code is null || office.Name is null || office.Address is null || office.City is null || office.Province is null
+                ? entry with { Office = office with { Code = office.Code ?? "", Name = office.Name ?? "", Address = office.Address ?? "", City = office.City ?? "", Province = office.Province ?? "" } }
+                : entry);
+        }
+        return offices;
+    }
 
     /// <summary>A v2 message for a notification.</summary>
     public static OutgoingMessage For(Recipient recipient, Notification notification, DateTimeOffset createdAt) =>

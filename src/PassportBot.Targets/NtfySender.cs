@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using PassportBot.Domain;
 using PassportBot.Domain.Notifications;
+using PassportBot.Domain.Texts;
 
 namespace PassportBot.Targets;
 
@@ -31,14 +32,14 @@ public sealed class NtfySender(HttpClient http)
 
     public static string Title(TargetEvent e, Language language)
     {
-        var texts = NotificationTexts.For(language);
+        var texts = TextCatalog.For(language).Notifications;
         var heading = e.Kind == TargetEventKind.Gone ? texts.NoLongerAvailable : texts.NewAvailability;
         return $"{heading.TrimEnd(':')}: {e.Office.DisplayName}";
     }
 
     public static string Body(TargetEvent e, Language language)
     {
-        var texts = NotificationTexts.For(language);
+        var texts = TextCatalog.For(language).Notifications;
         var inv = CultureInfo.InvariantCulture;
         var body = new StringBuilder();
         if (e.Kind == TargetEventKind.New && e.BookableAt is { } opens)

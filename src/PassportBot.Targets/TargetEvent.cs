@@ -33,7 +33,7 @@ public sealed record TargetEvent(
     {
         ArgumentNullException.ThrowIfNull(message);
         var kind = message.Kind == OutgoingKind.Gone ? TargetEventKind.Gone : TargetEventKind.New;
-        var offices = message.Offices ?? [];
+        var offices = message.WellFormedOffices();
         var events = new List<TargetEvent>(offices.Count);
         for (var i = 0; i < offices.Count; i++)
         {

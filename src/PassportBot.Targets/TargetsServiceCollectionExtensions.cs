@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using PassportBot.Targets.Channels;
 
 namespace PassportBot.Targets;
 
@@ -17,6 +18,17 @@ public static class TargetsServiceCollectionExtensions
         services.AddOptions<NotificationTargetsOptions>().Bind(configuration.GetSection(NotificationTargetsOptions.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<NotificationTargetsOptions>, NotificationTargetsOptionsValidator>());
         services.TryAddSingleton(sp => new NotificationTargets(sp.GetRequiredService<IOptions<NotificationTargetsOptions>>()));
+        return services;
+    }
+
+    /// <summary>The province channels (<c>Telegram:Channels</c>, validated at start), for the fan-out, the dispatcher
+    /// and the bot.</summary>
+    public static IServiceCollection AddTelegramChannels(this IServiceCollection services, IConfiguration configuration)
+    {
+        if (services.Any(d => d.ServiceType == typeof(TelegramChannels))) return services;
+        services.AddOptions<TelegramChannelOptions>().Bind(configuration.GetSection(TelegramChannelOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TelegramChannelOptions>, TelegramChannelOptionsValidator>());
+        services.TryAddSingleton(sp => new TelegramChannels(sp.GetRequiredService<IOptions<TelegramChannelOptions>>()));
         return services;
     }
 

@@ -53,6 +53,17 @@ public sealed class TelegramOptions
     /// <summary>Parallel sends of the dispatcher; null = derived from the rate.</summary>
     public int? DispatcherConcurrency { get; set; }
 
+    /// <summary>Messages the dispatcher takes from the queue ahead of sending (its prefetch), among which channel
+    /// posts, alerts and replies are sent before direct messages; null = the default (1000, at least 4 × the
+    /// parallel sends).</summary>
+    public int? DispatcherWindow { get; set; }
+
+    public int EffectiveDispatcherWindow => Math.Max(DispatcherWindow ?? Math.Max(1000, EffectiveDispatcherConcurrency * 4), EffectiveDispatcherConcurrency);
+
+    /// <summary>The dispatcher's limits.</summary>
+    public Sending.SendRateLimits SendRateLimits =>
+        Sending.SendRateLimits.For(RateLimitEnabled ? EffectiveMessagesPerSecond : null, PerChatInterval, GroupMessagesPerMinute);
+
     public bool HasToken => !string.IsNullOrWhiteSpace(Token);
 
     public bool IsAdmin(long chatId) => chatId > 0 && AdminChatIds.Contains(chatId);

@@ -35,6 +35,8 @@ internal sealed class TelegramOptionsValidator : IValidateOptions<TelegramOption
             errors.Add("Telegram:TransientRetryDelay must be between 0 and 1 minute.");
         if (o.DispatcherConcurrency is < 1 or > 1024)
             errors.Add("Telegram:DispatcherConcurrency must be between 1 and 1024.");
+        if (o.DispatcherWindow is < 1 or > 20_000)
+            errors.Add("Telegram:DispatcherWindow must be between 1 and 20000.");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

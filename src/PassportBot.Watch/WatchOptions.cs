@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Options;
 using PassportBot.Domain;
 using PassportBot.Domain.Filters;
+using PassportBot.Domain.Texts;
 
 namespace PassportBot.Watch;
 
@@ -97,10 +98,19 @@ public sealed class WatchOptions
     public IReadOnlyList<string> QuesturaProvinces =>
         Provinces.Select(p => ProvinceCatalog.TryNormalize(p, out var code) ? code : p.Trim().ToUpperInvariant()).Distinct().ToArray();
 
-    public string Describe() => string.Create(CultureInfo.InvariantCulture,
-        $"provinces {string.Join(",", QuesturaProvinces)}; offices {(Offices.Count == 0 ? "all" : string.Join(",", Offices))}; " +
-        $"before {(Before is { } b ? b.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "any day")}; min places {MinPlaces}; " +
-        $"within {(WithinDays is { } w ? $"{w} days" : "any")}; days {(Days.Count == 0 ? "all" : string.Join(",", Days))}");
+    /// <summary>The filters in one line, in the words of <paramref name="t"/> (English when null).</summary>
+    public string Describe(WatchTexts? t = null)
+    {
+        t ??= TextCatalog.En.Watch;
+        var inv = CultureInfo.InvariantCulture;
+        return string.Format(inv, t.FilterSummary,
+            string.Join(",", QuesturaProvinces),
+            Offices.Count == 0 ? t.FilterAll : string.Join(",", Offices),
+            Before is { } b ? b.ToString("yyyy-MM-dd", inv) : t.FilterAnyDay,
+            MinPlaces,
+            WithinDays is { } w ? string.Format(inv, t.FilterDays, w) : t.FilterAny,
+            Days.Count == 0 ? t.FilterAll : string.Join(",", Days));
+    }
 }
 
 public sealed class WatchOptionsValidator : IValidateOptions<WatchOptions>

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PassportBot.Agenda;
 using PassportBot.Domain;
+using PassportBot.Domain.Texts;
 using PassportBot.Watch.Output;
 using PassportBot.Watch.Push;
 using PassportBot.Watch.State;
@@ -25,7 +26,8 @@ public sealed partial class Watcher(
     TimeProvider time,
     ILogger<Watcher> logger,
     TelegramPush? push = null,
-    TargetPush? targetPush = null)
+    TargetPush? targetPush = null,
+    TextCatalog? texts = null)
 {
     private const int RecentEvents = 10;
     private readonly WatchOptions options = watchOptions.Value;
@@ -47,7 +49,7 @@ public sealed partial class Watcher(
         status.Update(_ => WatchSnapshot.Initial with
         {
             Provinces = options.QuesturaProvinces,
-            Filter = options.Describe(),
+            Filter = options.Describe((texts ?? TextCatalog.En).Watch),
             Credentials = session.State,
             OpenSlots = tracker.OpenSlots(),
             Demo = runtime.Demo,

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
+using PassportBot.Domain.Texts;
 
 namespace PassportBot.Cli.Tests;
 
@@ -11,7 +12,10 @@ namespace PassportBot.Cli.Tests;
 [Collection(nameof(CommandLineTests))]
 public sealed class CommandLineTests
 {
-    private static async Task<(int ExitCode, string Output)> RunAsync(params string[] args)
+    private static Task<(int ExitCode, string Output)> RunAsync(params string[] args) => RunAsync(_ => null, args);
+
+    /// <summary>Runs with <paramref name="environment"/> as the process environment the language is read from.</summary>
+    private static async Task<(int ExitCode, string Output)> RunAsync(Func<string, string?> environment, params string[] args)
     {
         using var writer = new StringWriter();
         // Whatever goes to the console directly (the host's logs) is part of what the user sees, too. The tests of
@@ -24,7 +28,7 @@ public sealed class CommandLineTests
         {
             // A command that wrongly starts instead of failing must not hang the test run.
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            var exitCode = await CommandLine.Build().Parse(args)
+            var exitCode = await CommandLine.Build(args, environment).Parse(args)
                 .InvokeAsync(new InvocationConfiguration { Output = writer, Error = writer }, timeout.Token);
             return (exitCode, writer.ToString() + console.ToString());
         }
@@ -50,6 +54,72 @@ public sealed class CommandLineTests
         Assert.Equal(0, exitCode);
         foreach (var name in new[] { "run", "demo", "poller", "bot", "user-handler", "avail-handler", "dispatcher", "web", "migrate", "dlq", "watch", "offices", "town" })
             Assert.Matches(new Regex($@"^\s+{Regex.Escape(name)}(\s|$)", RegexOptions.Multiline), output);
+    }
+
+    private static Func<string, string?> ItalianSystem => name => name == "LANG" ? "it_IT.UTF-8" : null;
+
+    [Fact]
+    public async Task Help_is_Italian_when_the_system_is()
+    {
+        var (exitCode, output) = await RunAsync(ItalianSystem, "--help");
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains(TextCatalog.It.Cli.Root, output);
+        Assert.Contains(TextCatalog.It.Cli.Dispatcher, output);
+        Assert.Contains("Controlla le province", output);
+        Assert.Contains("Opzioni:", output);
+        Assert.DoesNotContain("Options:", output);
+        foreach (var name in new[] { "run", "watch", "offices", "town" })
+            Assert.Matches(new Regex($@"^\s+{Regex.Escape(name)}(\s|$)", RegexOptions.Multiline), output);
+    }
+
+    [Fact]
+    public void Without_locale_variables_an_Italian_UI_culture_gives_Italian_help()
+    {
+        var root = CommandLine.Build(["--help"], _ => null, System.Globalization.CultureInfo.GetCultureInfo("it-IT"));
+        Assert.Equal(TextCatalog.It.Cli.Root, root.Description);
+        Assert.Equal(TextCatalog.En.Cli.Root, CommandLine.Build(["--help"], _ => null, System.Globalization.CultureInfo.GetCultureInfo("en-US")).Description);
+    }
+
+    [Theory]
+    [InlineData(false, "--lang", "it")]
+    [InlineData(true, "--lang", "it")]
+    [InlineData(true)]
+    public async Task Watch_help_is_Italian_with_lang_it_or_an_Italian_system(bool italianSystem, params string[] lang)
+    {
+        var (exitCode, output) = await RunAsync(italianSystem ? ItalianSystem : _ => null, ["watch", "--help", .. lang]);
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains(TextCatalog.It.Watch.OptionProvince, output);
+        Assert.Contains(TextCatalog.It.Watch.OptionLanguage, output);
+        Assert.DoesNotContain(TextCatalog.En.Watch.OptionProvince, output);
+    }
+
+    [Fact]
+    public async Task Lang_en_overrides_an_Italian_system_and_English_is_the_default()
+    {
+        var (_, chosen) = await RunAsync(ItalianSystem, "watch", "--help", "--lang", "en");
+        var (_, plain) = await RunAsync("watch", "--help");
+
+        foreach (var output in new[] { chosen, plain })
+        {
+            Assert.Contains(TextCatalog.En.Watch.OptionProvince, output);
+            Assert.Contains("Options:", output);
+            Assert.DoesNotContain(TextCatalog.It.Watch.OptionProvince, output);
+        }
+    }
+
+    [Theory]
+    [InlineData("xx")]
+    [InlineData("klingon")]
+    public async Task An_unknown_lang_is_one_clear_line_with_exit_code_2(string lang)
+    {
+        var (exitCode, output) = await RunAsync("watch", "--province", "TO", "--lang", lang);
+
+        Assert.Equal(2, exitCode);
+        var line = Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.Equal($"Unknown language '{lang}' for --lang: use it or en.", line);
+        AssertNoStackTrace(output);
     }
 
     [Theory]

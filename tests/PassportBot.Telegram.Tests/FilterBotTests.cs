@@ -273,7 +273,7 @@ public sealed class FilterBotTests : BotTestBase
 
         await FollowAsync("MI");
         var (unknown, _) = await SayAsync(Chat, "/offices MI MIPQ01");
-        Assert.Contains("Non conosco ancora gli uffici di Milano (MI)", unknown.Text);
+        Assert.Contains("Non conosco ancora gli uffici di Milano (MI): li vedo al primo controllo della provincia, entro un minuto.", unknown.Text);
 
         var (badProvince, _) = await SayAsync(Chat, "/offices QQ");
         Assert.Contains("«QQ»", badProvince.Text);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using PassportBot.Telegram.Dispatching;
+using PassportBot.Telegram.Sending;
 
 namespace PassportBot.Telegram.Tests;
 
@@ -49,6 +50,28 @@ public sealed class SendRateLimiterTests
 
         _time.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal(1 + 11 + 11, sends.Count(t => t.IsCompletedSuccessfully));
+    }
+
+    [Fact]
+    public void A_channel_gets_its_posts_a_second_apart_and_no_more_than_its_budget_in_any_minute()
+    {
+        var limiter = Limiter(groupSeconds: 3);
+        var posts = Enumerable.Range(0, 22).Select(_ => limiter.WaitForChannelAsync(-1001234567890, 20, CancellationToken.None).AsTask()).ToList();
+        Assert.Equal(1, posts.Count(t => t.IsCompletedSuccessfully));
+
+        // One a second (not the 3 s of a group: posts are merged upstream to stay within the minute's budget)…
+        for (var i = 1; i < 20; i++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(1));
+            Assert.Equal(i + 1, posts.Count(t => t.IsCompletedSuccessfully));
+        }
+        // …and the 21st only when the first post leaves the sliding minute.
+        _time.Advance(TimeSpan.FromSeconds(40));
+        Assert.Equal(20, posts.Count(t => t.IsCompletedSuccessfully));
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(21, posts.Count(t => t.IsCompletedSuccessfully));
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(22, posts.Count(t => t.IsCompletedSuccessfully));
     }
 
     [Fact]

@@ -15,7 +15,7 @@ namespace PassportBot.Telegram.Tests;
 public sealed class TelegramTestHost : IAsyncDisposable
 {
     public const long AdminChatId = 4242;
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     private readonly string _databasePath;
     private readonly Channel<SubscriptionRequest> _requests = Channel.CreateUnbounded<SubscriptionRequest>();

@@ -62,6 +62,9 @@ public sealed class FakeBotApiServer : IAsyncDisposable
     /// <summary>The user blocked the bot: sends to this chat get 403.</summary>
     public void BlockChat(long chatId) => _state.SetChatStatus(chatId, ChatStatus.Blocked);
 
+    /// <summary>The chat accepts messages again (the bot was unblocked, or made an admin of the channel).</summary>
+    public void RestoreChat(long chatId) => _state.SetChatStatus(chatId, ChatStatus.Normal);
+
     /// <summary>The chat does not exist: sends get 400 "chat not found".</summary>
     public void MarkChatMissing(long chatId) => _state.SetChatStatus(chatId, ChatStatus.Missing);
 

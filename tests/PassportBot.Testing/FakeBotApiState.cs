@@ -247,7 +247,9 @@ internal sealed partial class FakeBotApiState(TimeProvider time) : IDisposable
     private ApiResult? ChatError(long chatId) =>
         _chatStatus.GetValueOrDefault(chatId) switch
         {
-            ChatStatus.Blocked => ApiResult.Fail(403, chatId > 0 ? "Forbidden: bot was blocked by the user" : "Forbidden: bot was kicked from the group chat"),
+            ChatStatus.Blocked => ApiResult.Fail(403, chatId > 0 ? "Forbidden: bot was blocked by the user"
+                : chatId < -1_000_000_000_000 ? "Forbidden: bot is not a member of the channel chat"
+                : "Forbidden: bot was kicked from the group chat"),
             ChatStatus.Missing => ApiResult.Fail(400, "Bad Request: chat not found"),
             _ => null,
         };

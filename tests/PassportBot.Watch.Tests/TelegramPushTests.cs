@@ -63,7 +63,7 @@ public sealed class TelegramPushTests
         agenda.AddSlot("TOPC02", 12, 8, 1);
 
         await using var run = await WatchRun.StartAsync(agenda.Simulator, folder, FixedClock.AtRealNow(), Push(telegram));
-        await telegram.WaitForAsync(c => c.Count(x => x.Is("sendMessage") && x.Succeeded) == 3, TimeSpan.FromSeconds(20));
+        await telegram.WaitForAsync(c => c.Count(x => x.Is("sendMessage") && x.Succeeded) == 3, TimeSpan.FromSeconds(60));
 
         Assert.True(telegram.TooManyRequestsSent >= 1);
         Assert.Contains(run.Output.Lines, l => Regex.IsMatch(l, """^ERROR telegram at=\S+Z retry_in=1s message=".*429.*"$"""));

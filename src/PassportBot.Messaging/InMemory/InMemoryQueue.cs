@@ -1,7 +1,6 @@
 using System.Text;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
-using PassportBot.Observability;
 
 namespace PassportBot.Messaging.InMemory;
 
@@ -157,13 +156,18 @@ internal sealed partial class InMemoryQueue(string name, TimeProvider timeProvid
         lock (_deadGate)
         {
             _dead.AddLast((envelope with { Deliveries = 0 }, letter));
+<<<<<<< HEAD
+            while (_dead.Count > QueueTopology.DeadLetterMaxLength)
+=======
             PassportBotMetrics.DeadLettered(Name);
             while (_dead.Count > deadLetterMaxLength)
+>>>>>>> rmq
             {
                 if (_dead.First!.Value.Envelope.JournalId is { } old) dropped.Add(old);
                 _dead.RemoveFirst();
             }
         }
+        DeadLetterMetrics.Record(Name, envelope.Body);
         if (dropped.Count > 0 && journal is not null)
         {
             try

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using PassportBot.Agenda;
+using PassportBot.Domain.Texts;
 using PassportBot.Storage;
 using Telegram.Bot.Types;
 

@@ -1,3 +1,4 @@
+using PassportBot.Domain.Texts;
 using PassportBot.Domain;
 using Telegram.Bot.Types.ReplyMarkups;
 
@@ -11,7 +12,7 @@ public static class BotKeyboards
         var rows = new List<InlineKeyboardButton[]> { new[] { Button(t.ButtonSubscribe, CallbackAction.Regions) } };
         if (followsAny)
         {
-            rows.Add([Button(FilterTexts.For(language).ButtonFilters, CallbackAction.Filters)]);
+            rows.Add([Button(TextCatalog.For(language).Filters.ButtonFilters, CallbackAction.Filters)]);
             rows.Add([Button(t.ButtonUnsubscribe, CallbackAction.UnsubscribeMenu)]);
             rows.Add([Button(t.ButtonRemoveAll, CallbackAction.RemoveAllAsk)]);
         }

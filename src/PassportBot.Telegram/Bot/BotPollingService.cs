@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PassportBot.Domain.Texts;
 using PassportBot.Telegram.Sending;
 using Telegram.Bot;
 using Telegram.Bot.Exceptions;
@@ -44,9 +45,9 @@ public sealed partial class BotPollingService(
     {
         try
         {
-            await _client.SetMyCommands(Commands(BotCommandTexts.Italian), cancellationToken: ct);
-            await _client.SetMyCommands(Commands(BotCommandTexts.Italian), languageCode: "it", cancellationToken: ct);
-            await _client.SetMyCommands(Commands(BotCommandTexts.English), languageCode: "en", cancellationToken: ct);
+            await _client.SetMyCommands(Commands(TextCatalog.It), cancellationToken: ct);
+            await _client.SetMyCommands(Commands(TextCatalog.It), languageCode: "it", cancellationToken: ct);
+            await _client.SetMyCommands(Commands(TextCatalog.En), languageCode: "en", cancellationToken: ct);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
@@ -127,8 +128,8 @@ public sealed partial class BotPollingService(
 
     private static TimeSpan Next(TimeSpan backoff) => TimeSpan.FromTicks(Math.Min(MaxBackoff.Ticks, backoff.Ticks * 2));
 
-    private static IEnumerable<BotCommand> Commands(IReadOnlyList<(string Command, string Description)> texts) =>
-        texts.Select(t => new BotCommand { Command = t.Command, Description = t.Description });
+    private static IEnumerable<BotCommand> Commands(TextCatalog catalog) =>
+        catalog.Bot.Commands.Select(t => new BotCommand { Command = t.Command, Description = t.Description });
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Telegram bot polling for updates")]
     private partial void LogStarted();
@@ -147,38 +148,4 @@ public sealed partial class BotPollingService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Telegram {What} will be retried in {Seconds} s")]
     private partial void LogRetrying(string what, double seconds);
-}
-
-/// <summary>The command menu shown by Telegram clients.</summary>
-internal static class BotCommandTexts
-{
-    public static readonly IReadOnlyList<(string, string)> Italian =
-    [
-        ("start", "Menu e province seguite"),
-        ("subscribe", "Segui una provincia, es. /subscribe TO"),
-        ("unsubscribe", "Smetti di seguire una provincia"),
-        ("list", "Le province che segui"),
-        ("stop", "Smetti di seguire tutte le province"),
-        ("filters", "I tuoi filtri: date, giorni, posti, ore silenziose"),
-        ("offices", "Scegli gli uffici di una provincia, es. /offices TO"),
-        ("town", "Quale Questura serve un comune, es. /town Moncalieri"),
-        ("privacy", "Cosa conserviamo su di te e come cancellarlo"),
-        ("lang", "Lingua: /lang it o /lang en"),
-        ("help", "Aiuto"),
-    ];
-
-    public static readonly IReadOnlyList<(string, string)> English =
-    [
-        ("start", "Menu and followed provinces"),
-        ("subscribe", "Follow a province, e.g. /subscribe TO"),
-        ("unsubscribe", "Stop following a province"),
-        ("list", "The provinces you follow"),
-        ("stop", "Stop following all provinces"),
-        ("filters", "Your filters: dates, days, places, quiet hours"),
-        ("offices", "Choose a province's offices, e.g. /offices TO"),
-        ("town", "Which Questura serves a town, e.g. /town Moncalieri"),
-        ("privacy", "What we store about you and how to erase it"),
-        ("lang", "Language: /lang en or /lang it"),
-        ("help", "Help"),
-    ];
 }

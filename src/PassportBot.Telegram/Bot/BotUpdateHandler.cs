@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using PassportBot.Domain.Texts;
 using Telegram.Bot.Types;
 
 namespace PassportBot.Telegram.Bot;
@@ -35,7 +36,7 @@ public sealed partial class BotUpdateHandler(
             LogFailed(e, update.Id, update.Type.ToString());
             if (update.Message is { } message)
             {
-                await replies.SendAsync(message.Chat.Id, BotTexts.Italian.Failure + "\n" + BotTexts.English.Failure, keyboard: null, cancellationToken);
+                await replies.SendAsync(message.Chat.Id, TextCatalog.It.Bot.Failure + "\n" + TextCatalog.En.Bot.Failure, keyboard: null, cancellationToken);
             }
         }
     }

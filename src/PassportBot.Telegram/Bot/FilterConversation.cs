@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using PassportBot.Agenda;
 using PassportBot.Domain;
 using PassportBot.Domain.Filters;
+using PassportBot.Domain.Texts;
 using PassportBot.Storage;
 using Telegram.Bot.Types.ReplyMarkups;
 
@@ -15,10 +16,11 @@ namespace PassportBot.Telegram.Bot;
 /// user, office restrictions per followed province; the fan-out reads them from the next poll on.</summary>
 public sealed partial class FilterConversation(
     ISubscriptionStore subscriptions,
-    IOfficeDirectory offices,
+    OfficeLookup offices,
     BotReplies replies,
     TimeProvider time,
     IServiceProvider services,
+    TownLookupLimiter townLimiter,
     ILogger<FilterConversation> logger)
 {
     private const int MaxTownChoices = 8;
@@ -40,7 +42,7 @@ public sealed partial class FilterConversation(
 
     public async Task HandleCommandAsync(BotChat chat, SlashCommand command, CancellationToken ct)
     {
-        var t = FilterTexts.For(chat.Language);
+        var t = TextCatalog.For(chat.Language).Filters;
         switch (command.Name)
         {
             case "filters" or "filtri":
@@ -100,7 +102,7 @@ public sealed partial class FilterConversation(
         var followed = await subscriptions.GetSubscriptionsAsync(chat.ChatId, ct);
         if (followed.Count == 0) return chat.Texts.NoProvinces;
         var user = await subscriptions.GetUserFilterAsync(chat.ChatId, ct);
-        var t = FilterTexts.For(chat.Language);
+        var t = TextCatalog.For(chat.Language).Filters;
         var sb = new StringBuilder(chat.Texts.YourProvinces);
         foreach (var s in followed)
         {
@@ -114,7 +116,7 @@ public sealed partial class FilterConversation(
     private async Task SetFromCommandAsync(BotChat chat, FilterInputError? error, string usage, Func<SubscriberFilter, SubscriberFilter> change,
         CancellationToken ct, int min = 0, int max = 0)
     {
-        var t = FilterTexts.For(chat.Language);
+        var t = TextCatalog.For(chat.Language).Filters;
         if (error is not null)
         {
             await ReplyAsync(chat, FilterDescriber.Error(error, t, usage, min, max), null, ct);
@@ -130,7 +132,7 @@ public sealed partial class FilterConversation(
 
     public async Task<(string Html, InlineKeyboardMarkup Keyboard)> FiltersMenuAsync(BotChat chat, CancellationToken ct)
     {
-        var t = FilterTexts.For(chat.Language);
+        var t = TextCatalog.For(chat.Language).Filters;
         var user = await subscriptions.GetUserFilterAsync(chat.ChatId, ct);
         var followed = await subscriptions.GetSubscriptionsAsync(chat.ChatId, ct);
         var sb = new StringBuilder(t.FiltersHeader).Append('\n').Append(FilterDescriber.Describe(user, t, includeOffices: false));
@@ -161,7 +163,7 @@ public sealed partial class FilterConversation(
 
     private (string Html, InlineKeyboardMarkup Keyboard) FieldMenu(BotChat chat, char field, SubscriberFilter user)
     {
-        var t = FilterTexts.For(chat.Language);
+        var t = TextCatalog.For(chat.Language).Filters;
         var back = Button(chat.Texts.ButtonBack, CallbackAction.Filters);
         var off = Button(t.ButtonOff, CallbackAction.FilterValue(field, field == FilterField.Days ? "all" : "off"));
         switch (field)
@@ -193,7 +195,7 @@ public sealed partial class FilterConversation(
     /// <summary>Handles a filter, office or privacy button; returns the short notice for the callback answer.</summary>
     public async Task<string?> ApplyAsync(BotChat chat, int messageId, CallbackAction action, CancellationToken ct)
     {
-        var t = FilterTexts.For(chat.Language);
+        var t = TextCatalog.For(chat.Language).Filters;
         switch (action.Kind)
         {
             case CallbackKind.Filters:
@@ -282,7 +284,7 @@ public sealed partial class FilterConversation(
 
     private async Task OfficesCommandAsync(BotChat chat, SlashCommand command, CancellationToken ct)
     {
-        var t = FilterTexts.For(chat.Language);
+        var t = TextCatalog.For(chat.Language).Filters;
         var words = command.Codes(max: 40);
         if (words.Count == 0)
         {
@@ -309,7 +311,7 @@ public sealed partial class FilterConversation(
             return;
         }
 
-        var known = await offices.GetOfficesAsync(province, ct);
+        var known = await offices.GetAsync(province, ct);
         var codes = words.Skip(1).Select(w => w.ToUpperInvariant()).ToList();
         if (codes is ["ALL"] or ["TUTTI"])
         {
@@ -319,7 +321,7 @@ public sealed partial class FilterConversation(
         }
         if (known.Count == 0)
         {
-            await ReplyAsync(chat, Format(t.OfficesNotKnownYet, shown), null, ct);
+            await ReplyAsync(chat, NotKnownYet(t, shown), null, ct);
             return;
         }
         var valid = known.Select(o => o.Office.Code).ToHashSet(StringComparer.Ordinal);
@@ -339,13 +341,13 @@ public sealed partial class FilterConversation(
 
     private async Task<(string Html, InlineKeyboardMarkup Keyboard)> OfficesMenuAsync(BotChat chat, string province, CancellationToken ct)
     {
-        var t = FilterTexts.For(chat.Language);
+        var t = TextCatalog.For(chat.Language).Filters;
         var shown = BotConversation.Html(ProvinceNames.Display(province));
         var back = Button(chat.Texts.ButtonBack, CallbackAction.Filters);
         var subscriber = await subscriptions.GetSubscriberAsync(chat.ChatId, province, ct);
         if (subscriber is null) return (Format(t.OfficesNotFollowed, shown, province), new InlineKeyboardMarkup([[back]]));
-        var known = await offices.GetOfficesAsync(province, ct);
-        if (known.Count == 0) return (Format(t.OfficesNotKnownYet, shown), new InlineKeyboardMarkup([[back]]));
+        var known = await offices.GetAsync(province, ct);
+        if (known.Count == 0) return (NotKnownYet(t, shown), new InlineKeyboardMarkup([[back]]));
 
         var restriction = subscriber.Filter.OfficeCodes;
         var sb = new StringBuilder(Format(t.OfficesHeader, shown));
@@ -365,11 +367,19 @@ public sealed partial class FilterConversation(
         return (sb.ToString(), new InlineKeyboardMarkup(rows));
     }
 
+    /// <summary>No poll has recorded the province yet and the agenda could not be read here: say when the list comes
+    /// (the poller picks up a newly followed province at once, and polls each one within an interval).</summary>
+    private string NotKnownYet(FilterTexts t, string shown)
+    {
+        var minutes = Math.Max(1, (int)Math.Ceiling(offices.PollInterval.TotalMinutes));
+        return Format(t.OfficesNotKnownYet, shown, minutes == 1 ? t.OneMinute : Format(t.Minutes, minutes));
+    }
+
     private async Task<string?> ToggleOfficeAsync(BotChat chat, int messageId, string province, string code, CancellationToken ct)
     {
-        var t = FilterTexts.For(chat.Language);
+        var t = TextCatalog.For(chat.Language).Filters;
         var subscriber = await subscriptions.GetSubscriberAsync(chat.ChatId, province, ct);
-        var known = (await offices.GetOfficesAsync(province, ct)).Select(o => o.Office.Code).ToHashSet(StringComparer.Ordinal);
+        var known = (await offices.GetAsync(province, ct)).Select(o => o.Office.Code).ToHashSet(StringComparer.Ordinal);
         if (subscriber is null || !known.Contains(code))
         {
             // Not followed any more, or an office the province does not have (a stale or made-up button).
@@ -389,9 +399,15 @@ public sealed partial class FilterConversation(
 
     private async Task<bool> TownAsync(BotChat chat, string name, bool fromFreeText, CancellationToken ct)
     {
-        var t = FilterTexts.For(chat.Language);
+        var t = TextCatalog.For(chat.Language).Filters;
         var wanted = name.Trim();
         if (wanted.Length > MaxTownLength) wanted = wanted[..MaxTownLength];
+        if (!townLimiter.TryAcquire(chat.ChatId))
+        {
+            LogTownThrottled(chat.ChatId);
+            if (!fromFreeText) await ReplyAsync(chat, t.TownTooMany, null, ct);
+            return false;
+        }
         IReadOnlyList<Municipality> found;
         try
         {
@@ -449,7 +465,7 @@ public sealed partial class FilterConversation(
 
     private async Task PrivacyAsync(BotChat chat, CancellationToken ct)
     {
-        var t = FilterTexts.For(chat.Language);
+        var t = TextCatalog.For(chat.Language).Filters;
         var stored = await subscriptions.GetStoredUserAsync(chat.ChatId, ct);
         if (stored is null)
         {
@@ -496,4 +512,7 @@ public sealed partial class FilterConversation(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Municipality lookup failed: {Error}")]
     private partial void LogTownFailed(string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Municipality look-up refused for chat {ChatId}: too many look-ups this minute")]
+    private partial void LogTownThrottled(long chatId);
 }

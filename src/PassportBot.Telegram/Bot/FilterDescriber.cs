@@ -1,6 +1,7 @@
 using System.Globalization;
 using PassportBot.Domain;
 using PassportBot.Domain.Filters;
+using PassportBot.Domain.Texts;
 
 namespace PassportBot.Telegram.Bot;
 

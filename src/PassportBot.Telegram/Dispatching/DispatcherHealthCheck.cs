@@ -18,6 +18,7 @@ public sealed class DispatcherHealthCheck(DispatcherMetrics metrics, TimeProvide
             ["retried"] = c.Retried,
             ["tooManyRequests"] = c.TooManyRequests,
             ["deactivated"] = c.Deactivated,
+            ["channelPostsPaused"] = c.ChannelPaused,
             ["failed"] = c.Failed,
             ["plainTextFallbacks"] = c.PlainTextFallbacks,
             ["redelivered"] = c.Redelivered,

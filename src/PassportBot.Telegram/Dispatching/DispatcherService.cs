@@ -10,7 +10,10 @@ namespace PassportBot.Telegram.Dispatching;
 /// One active consumer across processes, so the rate limits hold for the whole bot. Sends are idempotent per
 /// message id: ids of sent messages are recorded, and a copy delivered again (an outbox batch republished after a
 /// relay crash, a redelivery after a dispatcher or broker restart) is dropped. What remains is the crash window
-/// between Telegram's answer and the record: at most the sends in flight.</summary>
+/// between Telegram's answer and the record: at most the sends in flight.
+/// It takes a window of messages from the queue (<see cref="TelegramOptions.EffectiveDispatcherWindow"/>) but sends only
+/// <see cref="TelegramOptions.EffectiveDispatcherConcurrency"/> at once; the <see cref="PriorityGate"/> lets channel
+/// posts, alerts and replies of that window go before direct messages.</summary>
 public sealed partial class DispatcherService(
     IMessageBus bus,
     MessageDispatcher dispatcher,
@@ -30,11 +33,17 @@ public sealed partial class DispatcherService(
     private static readonly TimeSpan RecordTimeout = TimeSpan.FromSeconds(5);
     private const int PruneBatch = 5_000;
 
+    private readonly PriorityGate _gate = new(options.Value.EffectiveDispatcherConcurrency);
+
+    /// <summary>The gate in front of every send (for tests and metrics).</summary>
+    public PriorityGate Gate => _gate;
+
     public ConsumerOptions ConsumerOptions { get; } = new()
     {
         SingleActiveConsumer = true,
-        MaxConcurrency = options.Value.EffectiveDispatcherConcurrency,
-        Prefetch = options.Value.EffectiveDispatcherConcurrency * 2,
+        // Every message of the window is handed to a handler at once; the gate decides which are sent first.
+        MaxConcurrency = options.Value.EffectiveDispatcherWindow,
+        Prefetch = options.Value.EffectiveDispatcherWindow,
         MaxAttempts = 10,
         // The message already failed a few in-process retries: give Telegram a longer breath before the next round.
         RetryDelay = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(100).Ticks, options.Value.TransientRetryDelay.Ticks * 10)),
@@ -51,7 +60,7 @@ public sealed partial class DispatcherService(
             try
             {
                 await using var consumer = await bus.ConsumeAsync(Queues.Message, DispatchOnceAsync, ConsumerOptions, stoppingToken);
-                LogStarted(ConsumerOptions.MaxConcurrency, options.Value.RateLimitEnabled ? options.Value.EffectiveMessagesPerSecond : null);
+                LogStarted(_gate.Capacity, ConsumerOptions.Prefetch, options.Value.RateLimitEnabled ? options.Value.EffectiveMessagesPerSecond : null);
                 await Task.Delay(Timeout.InfiniteTimeSpan, time, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -77,6 +86,7 @@ public sealed partial class DispatcherService(
     /// <summary>Sends a message unless its id was sent before, then records the id.</summary>
     public async Task DispatchOnceAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
+        using var admission = await _gate.EnterAsync(DispatchPriority.IsUrgent(message), cancellationToken);
         try
         {
             if (await sent.WasSentAsync(message.Id, cancellationToken))
@@ -138,8 +148,8 @@ public sealed partial class DispatcherService(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Dispatcher consuming the message queue ({Concurrency} parallel sends, global limit {Rate} msg/s)")]
-    private partial void LogStarted(int concurrency, int? rate);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Dispatcher consuming the message queue ({Concurrency} parallel sends, window {Window}, global limit {Rate} msg/s)")]
+    private partial void LogStarted(int concurrency, int window, int? rate);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Dispatcher could not consume the message queue; retrying in {Seconds} s")]
     private partial void LogConsumeFailed(Exception exception, double seconds);

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using PassportBot.Messaging;
 using PassportBot.Observability;
 using PassportBot.Storage;
+using PassportBot.Targets.Channels;
 using PassportBot.Telegram.Sending;
 
 namespace PassportBot.Telegram.Dispatching;
@@ -13,7 +14,9 @@ public sealed class TelegramUnavailableException(string message) : Exception(mes
 
 /// <summary>Delivers one queued message under the rate limits and decides what each outcome means:
 /// 429 pauses everything and retries, a gone chat is deactivated, transient failures back off and finally
-/// go back to the bus, formatting bugs fall back to plain text once, other bad requests are logged and counted.</summary>
+/// go back to the bus, formatting bugs fall back to plain text once, other bad requests are logged and counted.
+/// A province channel that refuses a post (the bot is not its admin, it is gone) is paused instead
+/// (<see cref="ChannelPauses"/>): no chat is deactivated for it.</summary>
 public sealed partial class MessageDispatcher(
     INotifier notifier,
     IMessageBus bus,
@@ -22,7 +25,9 @@ public sealed partial class MessageDispatcher(
     DispatcherMetrics metrics,
     IOptions<TelegramOptions> options,
     TimeProvider time,
-    ILogger<MessageDispatcher> logger)
+    ILogger<MessageDispatcher> logger,
+    ChannelPauses? channelPauses = null,
+    TelegramChannels? channels = null)
 {
     private readonly int _transientAttempts = Math.Max(1, options.Value.TransientRetries + 1);
     private readonly TimeSpan _transientDelay = options.Value.TransientRetryDelay;
@@ -35,33 +40,54 @@ public sealed partial class MessageDispatcher(
             await bus.PublishAsync(Queues.For(message.Recipient), message, cancellationToken);
             return;
         }
-        if (message.Recipient?.Kind != RecipientKind.Telegram || message.ChatId == 0)
+        if (!TelegramTarget.IsTelegram(message.Recipient) || TelegramTarget.ChatOf(message.Recipient) is null)
         {
             // Nothing else can deliver it and a retry would not change that.
             metrics.Failed();
             LogNotForTelegram(message.Id, message.Recipient?.Kind.ToString() ?? "none");
             return;
         }
+        var channel = message.Recipient!.Kind == RecipientKind.TelegramChannel ? message.Recipient.Address : null;
+        var key = TelegramTarget.KeyOf(message.Recipient);
+        if (channel is not null && channelPauses is not null && !await channelPauses.MaySendAsync(channel, cancellationToken))
+        {
+            metrics.ChannelPaused();
+            PassportBotMetrics.MessageFailed(key, KindName(message), "channel_paused");
+            LogChannelPaused(message.Id, channel);
+            return;
+        }
         var current = TelegramRendering.Render(message);
         var transientFailures = 0;
         while (true)
         {
-            await limiter.WaitAsync(current.ChatId, cancellationToken);
-            var result = await SendTracedAsync(current, cancellationToken);
+            if (channel is null) await limiter.WaitAsync(key, cancellationToken);
+            else await limiter.WaitForChannelAsync(key, channels?.PostsPerMinute ?? TelegramChannelOptions.DefaultPostsPerMinute, cancellationToken);
+            var result = await SendTracedAsync(current, key, cancellationToken);
+            // A refused token is the operator's to fix: keep the message (retries, then back to the queue).
+            if (result is SendResult.Unauthorized unauthorized) result = new SendResult.Transient(unauthorized.Description);
             switch (result)
             {
                 case SendResult.Sent:
                     metrics.Sent();
-                    PassportBotMetrics.MessageSent(current.ChatId, KindName(current), time.GetUtcNow() - current.PolledAt);
+                    PassportBotMetrics.MessageSent(key, KindName(current), time.GetUtcNow() - current.PolledAt);
+                    if (channel is not null && channelPauses is not null) await channelPauses.SucceededAsync(channel, cancellationToken);
                     return;
 
                 case SendResult.RetryAfter retry:
                     metrics.TooManyRequests();
-                    PassportBotMetrics.MessageRateLimited(current.ChatId);
+                    PassportBotMetrics.MessageRateLimited(key);
                     metrics.Retried();
                     limiter.Pause(retry.Delay);
                     LogRateLimited(message.Id, retry.Delay.TotalSeconds);
                     break;
+
+                case SendResult.ChatUnavailable refused when channel is not null:
+                    // The operator's to fix (bot not an admin, channel deleted): pause the channel, alert once.
+                    if (channelPauses is not null) await channelPauses.FailedAsync(channel, refused.Reason, cancellationToken);
+                    else LogChannelRefused(message.Id, channel, refused.Reason);
+                    metrics.Failed();
+                    PassportBotMetrics.MessageFailed(key, KindName(current), "channel_refused");
+                    return;
 
                 case SendResult.ChatUnavailable gone:
                     await subscriptions.DeactivateChatAsync(current.ChatId, gone.Reason, cancellationToken);
@@ -71,7 +97,7 @@ public sealed partial class MessageDispatcher(
                     return;
 
                 case SendResult.BadRequest bad when bad.IsEntityParseError && current.ParseMode is not null:
-                    LogEntityError(message.Id, current.ChatId, bad.Description);
+                    LogEntityError(message.Id, key, bad.Description);
                     metrics.PlainTextFallback();
                     metrics.Retried();
                     current = current with { Content = HtmlText.ToPlainText(current.Content ?? ""), ParseMode = null };
@@ -79,8 +105,8 @@ public sealed partial class MessageDispatcher(
 
                 case SendResult.BadRequest bad:
                     metrics.Failed();
-                    PassportBotMetrics.MessageFailed(current.ChatId, KindName(current), "bad_request");
-                    LogDropped(message.Id, current.ChatId, bad.Description);
+                    PassportBotMetrics.MessageFailed(key, KindName(current), "bad_request");
+                    LogDropped(message.Id, key, bad.Description);
                     return;
 
                 case SendResult.Transient transient:
@@ -88,7 +114,7 @@ public sealed partial class MessageDispatcher(
                     if (transientFailures >= _transientAttempts)
                     {
                         metrics.Redelivered();
-                        PassportBotMetrics.MessageFailed(current.ChatId, KindName(current), "transient");
+                        PassportBotMetrics.MessageFailed(key, KindName(current), "transient");
                         LogHandedBack(message.Id, transientFailures, transient.Description);
                         throw new TelegramUnavailableException(
                             $"Message {message.Id} not sent after {transientFailures} attempts: {transient.Description}");
@@ -109,12 +135,12 @@ public sealed partial class MessageDispatcher(
     private partial void LogNotForTelegram(string messageId, string target);
 
     /// <summary>One send attempt as a client span: ids and kinds only, never the chat or the text.</summary>
-    private async Task<SendResult> SendTracedAsync(OutgoingMessage message, CancellationToken cancellationToken)
+    private async Task<SendResult> SendTracedAsync(OutgoingMessage message, long key, CancellationToken cancellationToken)
     {
         using var activity = PassportBotTelemetry.Source.StartActivity("send telegram", ActivityKind.Client);
         activity?.SetTag(TelemetryTags.MessagingMessageId, message.Id);
         activity?.SetTag(TelemetryTags.MessageKind, KindName(message));
-        activity?.SetTag(TelemetryTags.TargetKind, PassportBotMetrics.TargetKind(message.ChatId));
+        activity?.SetTag(TelemetryTags.TargetKind, PassportBotMetrics.TargetKind(key));
         var result = await notifier.SendAsync(message, cancellationToken);
         if (activity is not null)
         {
@@ -134,6 +160,12 @@ public sealed partial class MessageDispatcher(
 
     /// <summary>A fixed, low-cardinality label: new, scheduled, gone, summary, alert, reply (availability for v1).</summary>
     private static string KindName(OutgoingMessage message) => message.Kind.ToString().ToLowerInvariant();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Message {MessageId} to channel {Channel} not sent: the channel is paused until a retry succeeds")]
+    private partial void LogChannelPaused(string messageId, string channel);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Message {MessageId} was refused by channel {Channel}: {Reason}")]
+    private partial void LogChannelRefused(string messageId, string channel, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Telegram rate limit hit sending {MessageId}: pausing all sending for {Seconds} s")]
     private partial void LogRateLimited(string messageId, double seconds);

@@ -15,7 +15,7 @@ public sealed class ConsoleNotifier(TextWriter output, TimeProvider time) : INot
         message = TelegramRendering.Render(message);
         var content = message.Content ?? string.Empty;
         var text = message.ParseMode is null ? content : HtmlText.ToPlainText(content);
-        var header = $"── to chat {message.ChatId} at {time.GetUtcNow():HH:mm:ss} UTC ({message.Kind}) ──";
+        var header = $"── to {(message.Recipient?.Kind == RecipientKind.TelegramChannel ? "channel" : "chat")} {TelegramTarget.Describe(message.Recipient)} at {time.GetUtcNow():HH:mm:ss} UTC ({message.Kind}) ──";
         await _write.WaitAsync(cancellationToken);
         try
         {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using PassportBot.Agenda;
+using PassportBot.Domain.Texts;
 using PassportBot.Watch.Hosting;
 using PassportBot.Watch.Output;
 
@@ -19,6 +20,7 @@ internal static class AgendaCommand
         bool demo,
         TextWriter output,
         TextWriter error,
+        WatchTexts t,
         Func<IAgendaClient, CancellationToken, Task<int>> action,
         CancellationToken ct)
     {
@@ -43,12 +45,12 @@ internal static class AgendaCommand
         }
         catch (AgendaSessionExpiredException)
         {
-            await WriteSessionHelpAsync(error, "The agenda site says the session has expired.", host).ConfigureAwait(false);
+            await WriteSessionHelpAsync(error, t, t.AgendaSessionExpired, host).ConfigureAwait(false);
             return ExitCodes.Session;
         }
         catch (AgendaCredentialsMissingException)
         {
-            await WriteSessionHelpAsync(error, "No agenda credentials: the cookie and CSRF token files are missing or empty.", host).ConfigureAwait(false);
+            await WriteSessionHelpAsync(error, t, t.AgendaCredentialsMissing, host).ConfigureAwait(false);
             return ExitCodes.Session;
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -57,7 +59,7 @@ internal static class AgendaCommand
         }
         catch (AgendaUnavailableException ex)
         {
-            await error.WriteLineAsync($"The agenda site could not be reached or gave an unusable answer: {ex.Message}").ConfigureAwait(false);
+            await error.WriteLineAsync(WatchCommands.Format(t.AgendaUnavailable, ex.Message)).ConfigureAwait(false);
             return ExitCodes.Failure;
         }
         finally
@@ -68,10 +70,10 @@ internal static class AgendaCommand
         }
     }
 
-    private static async Task WriteSessionHelpAsync(TextWriter error, string headline, IHost host)
+    private static async Task WriteSessionHelpAsync(TextWriter error, WatchTexts t, string headline, IHost host)
     {
         var agenda = host.Services.GetRequiredService<IOptions<AgendaOptions>>().Value;
         await error.WriteLineAsync(headline).ConfigureAwait(false);
-        foreach (var step in SessionHelp.Steps(agenda.CookieFile, agenda.CsrfTokenFile)) await error.WriteLineAsync(step).ConfigureAwait(false);
+        foreach (var step in SessionHelp.Steps(t, agenda.CookieFile, agenda.CsrfTokenFile)) await error.WriteLineAsync(step).ConfigureAwait(false);
     }
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using PassportBot.Agenda;
 using PassportBot.Domain;
+using PassportBot.Domain.Texts;
 
 namespace PassportBot.Watch.Cli;
 
@@ -9,18 +10,19 @@ namespace PassportBot.Watch.Cli;
 /// (endpoint A), to pick <c>--office</c> values.</summary>
 public static class OfficesCommand
 {
-    public static Command Create(ConfigureCommandConfiguration configure, TextWriter? output = null, TextWriter? error = null)
+    public static Command Create(ConfigureCommandConfiguration configure, TextWriter? output = null, TextWriter? error = null, Language language = Language.English)
     {
+        var t = TextCatalog.For(language).Watch;
         var province = new Option<string>("--province", "-p")
         {
-            Description = "Province code (sigla), e.g. TO.",
+            Description = t.OfficesProvince,
             Required = true,
-            Validators = { WatchCommands.ValidateProvinces },
+            Validators = { WatchCommands.ValidateProvinces(t) },
         };
-        var demo = new Option<bool>("--demo") { Description = "Ask the built-in agenda simulator instead of the real site." };
-        var cookieFile = new Option<string?>("--cookie-file") { Description = "Cookie file (default tokens/cookie_token)." };
-        var csrfFile = new Option<string?>("--csrf-file") { Description = "CSRF token file (default tokens/xcsrf_token)." };
-        var command = new Command("offices", "List the police offices of a province (id, code, name, address, first free date).")
+        var demo = new Option<bool>("--demo") { Description = t.AskSimulator };
+        var cookieFile = new Option<string?>("--cookie-file") { Description = t.OptionCookieFileShort };
+        var csrfFile = new Option<string?>("--csrf-file") { Description = t.OptionCsrfFileShort };
+        var command = new Command("offices", t.OfficesDescription)
         {
             TreatUnmatchedTokensAsErrors = false,
         };
@@ -34,12 +36,12 @@ public static class OfficesCommand
             var stderr = error ?? Console.Error;
             ProvinceCatalog.TryNormalize(parse.GetValue(province), out var code);
             return await AgendaCommand.RunAsync(configure, parse.UnmatchedTokens, CredentialFiles(parse.GetValue(cookieFile), parse.GetValue(csrfFile)),
-                parse.GetValue(demo), stdout, stderr, async (client, token) =>
+                parse.GetValue(demo), stdout, stderr, t, async (client, token) =>
                 {
                     var offices = await client.GetOfficesAsync(code!, token).ConfigureAwait(false);
                     if (offices.Count == 0)
                     {
-                        await stderr.WriteLineAsync($"The agenda lists no office for {code}.").ConfigureAwait(false);
+                        await stderr.WriteLineAsync(WatchCommands.Format(t.NoOffice, code)).ConfigureAwait(false);
                         return ExitCodes.Failure;
                     }
                     await stdout.WriteLineAsync("ID\tCODE\tNAME\tADDRESS\tFIRST FREE").ConfigureAwait(false);

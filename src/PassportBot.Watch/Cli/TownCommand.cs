@@ -1,18 +1,20 @@
 using System.CommandLine;
 using PassportBot.Domain;
+using PassportBot.Domain.Texts;
 
 namespace PassportBot.Watch.Cli;
 
 /// <summary><c>passportbot town &lt;name&gt;</c>: which province's Questura serves a municipality (endpoint C).</summary>
 public static class TownCommand
 {
-    public static Command Create(ConfigureCommandConfiguration configure, TextWriter? output = null, TextWriter? error = null)
+    public static Command Create(ConfigureCommandConfiguration configure, TextWriter? output = null, TextWriter? error = null, Language language = Language.English)
     {
-        var name = new Argument<string>("name") { Description = "Municipality name (or its beginning), e.g. Vigodarzere." };
-        var demo = new Option<bool>("--demo") { Description = "Ask the built-in agenda simulator instead of the real site." };
-        var cookieFile = new Option<string?>("--cookie-file") { Description = "Cookie file (default tokens/cookie_token)." };
-        var csrfFile = new Option<string?>("--csrf-file") { Description = "CSRF token file (default tokens/xcsrf_token)." };
-        var command = new Command("town", "Say which province's Questura serves a municipality (use its code with --province).")
+        var t = TextCatalog.For(language).Watch;
+        var name = new Argument<string>("name") { Description = t.TownName };
+        var demo = new Option<bool>("--demo") { Description = t.AskSimulator };
+        var cookieFile = new Option<string?>("--cookie-file") { Description = t.OptionCookieFileShort };
+        var csrfFile = new Option<string?>("--csrf-file") { Description = t.OptionCsrfFileShort };
+        var command = new Command("town", t.TownDescription)
         {
             TreatUnmatchedTokensAsErrors = false,
         };
@@ -27,16 +29,16 @@ public static class TownCommand
             var wanted = parse.GetValue(name)?.Trim() ?? "";
             if (wanted.Length < 2)
             {
-                await stderr.WriteLineAsync("Give at least two letters of the municipality's name.").ConfigureAwait(false);
+                await stderr.WriteLineAsync(t.ErrorTownTooShort).ConfigureAwait(false);
                 return ExitCodes.Usage;
             }
             return await AgendaCommand.RunAsync(configure, parse.UnmatchedTokens, OfficesCommand.CredentialFiles(parse.GetValue(cookieFile), parse.GetValue(csrfFile)),
-                parse.GetValue(demo), stdout, stderr, async (client, token) =>
+                parse.GetValue(demo), stdout, stderr, t, async (client, token) =>
                 {
                     var found = await client.FindMunicipalityAsync(wanted, token).ConfigureAwait(false);
                     if (found.Count == 0)
                     {
-                        await stderr.WriteLineAsync($"No municipality matches '{wanted}'.").ConfigureAwait(false);
+                        await stderr.WriteLineAsync(WatchCommands.Format(t.NoTown, wanted)).ConfigureAwait(false);
                         return ExitCodes.Failure;
                     }
                     foreach (var town in found)

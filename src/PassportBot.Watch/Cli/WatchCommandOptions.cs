@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using PassportBot.Agenda;
 using PassportBot.Domain.Filters;
+using PassportBot.Domain.Texts;
 using PassportBot.Watch.Hosting;
 
 namespace PassportBot.Watch.Cli;
@@ -10,123 +11,172 @@ namespace PassportBot.Watch.Cli;
 /// configuration when given, so appsettings.json and PASSPORTBOT_* variables apply otherwise.</summary>
 internal sealed class WatchCommandOptions
 {
-    public Option<string[]> Province { get; } = new("--province", "-p")
+    public WatchCommandOptions(WatchTexts t)
     {
-        Description = "Province to watch, by its two-letter code (repeat or comma-separate: --province TO --province MI). Default with --demo: TO.",
-        AllowMultipleArgumentsPerToken = false,
-        Validators = { WatchCommands.ValidateProvinces },
-    };
-
-    public Option<string[]> Office { get; } = new("--office")
-    {
-        Description = "Only this office code, e.g. TOPQ60 (repeatable; `passportbot offices --province TO` lists them).",
-    };
-
-    public Option<DateOnly?> Before { get; } = new("--before")
-    {
-        Description = "Only slots on or before this day (yyyy-MM-dd).",
-        CustomParser = WatchCommands.ParseDate,
-    };
-
-    public Option<int?> MinPlaces { get; } = new("--min-places")
-    {
-        Description = "Only slots with at least this many free places (default 1).",
-        Validators = { r => { if (r.Tokens.Count > 0 && (!int.TryParse(r.Tokens[0].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < 1)) r.AddError("--min-places must be a whole number, at least 1."); } },
-    };
-
-    public Option<int?> Within { get; } = new("--within")
-    {
-        Description = "Only slots within this many days from today (Rome time), 1 to 366.",
-        Validators = { r => { if (r.Tokens.Count > 0 && !FilterInput.ParseWithin(r.Tokens[0].Value).IsValid) r.AddError($"--within must be a whole number of days from 1 to {FilterInput.MaxWithinDays}."); } },
-    };
-
-    public Option<string[]> Days { get; } = new("--days")
-    {
-        Description = "Only slots on these weekdays: --days mon tue fri, --days lun-ven (Italian or English names).",
-        AllowMultipleArgumentsPerToken = true,
-        Validators =
+        Province = new("--province", "-p")
         {
-            r =>
+            Description = t.OptionProvince,
+            AllowMultipleArgumentsPerToken = false,
+            Validators = { WatchCommands.ValidateProvinces(t) },
+        };
+
+        Office = new("--office")
+        {
+            Description = t.OptionOffice,
+        };
+
+        Before = new("--before")
+        {
+            Description = t.OptionBefore,
+            CustomParser = r => WatchCommands.ParseDate(r, t),
+        };
+
+        MinPlaces = new("--min-places")
+        {
+            Description = t.OptionMinPlaces,
+            Validators = { r => { if (r.Tokens.Count > 0 && (!int.TryParse(r.Tokens[0].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < 1)) r.AddError(t.ErrorMinPlaces); } },
+        };
+
+        Within = new("--within")
+        {
+            Description = t.OptionWithin,
+            Validators = { r => { if (r.Tokens.Count > 0 && !FilterInput.ParseWithin(r.Tokens[0].Value).IsValid) r.AddError(Format(t.ErrorWithin, FilterInput.MaxWithinDays)); } },
+        };
+
+        Days = new("--days")
+        {
+            Description = t.OptionDays,
+            AllowMultipleArgumentsPerToken = true,
+            Validators =
             {
-                if (FilterInput.ParseDays(string.Join(' ', r.Tokens.Select(t => t.Value))).Error is { } e)
-                    r.AddError($"--days: '{e.Input}' is not a weekday (mon tue wed thu fri sat sun, lun mar mer gio ven sab dom, or a range like mon-fri).");
+                r =>
+                {
+                    if (FilterInput.ParseDays(string.Join(' ', r.Tokens.Select(token => token.Value))).Error is { } e)
+                        r.AddError(Format(t.ErrorDays, e.Input));
+                },
             },
-        },
-    };
+        };
 
-    public Option<TimeSpan?> Interval { get; } = new("--interval")
-    {
-        Description = "Time between two scans: 45s, 2m, 00:00:45 (default 45s; a random ±10 % is added).",
-        CustomParser = WatchCommands.ParseInterval,
-    };
+        Interval = new("--interval")
+        {
+            Description = t.OptionInterval,
+            CustomParser = r => WatchCommands.ParseInterval(r, t),
+        };
 
-    public Option<string?> CookieFile { get; } = new("--cookie-file")
-    {
-        Description = "File holding the Cookie request header copied from the browser (default tokens/cookie_token; or PASSPORTBOT_Agenda__Cookie).",
-    };
+        CookieFile = new("--cookie-file")
+        {
+            Description = t.OptionCookieFile,
+        };
 
-    public Option<string?> CsrfFile { get; } = new("--csrf-file")
-    {
-        Description = "File holding the X-CSRF-TOKEN request header (default tokens/xcsrf_token; or PASSPORTBOT_Agenda__CsrfToken).",
-    };
+        CsrfFile = new("--csrf-file")
+        {
+            Description = t.OptionCsrfFile,
+        };
 
-    public Option<string?> TelegramToken { get; } = new("--telegram-token")
-    {
-        Description = "Bot token from BotFather, to push new slots to --chat-id (or Telegram:Token / PASSPORTBOT_Telegram__Token).",
-    };
+        TelegramToken = new("--telegram-token")
+        {
+            Description = t.OptionTelegramToken,
+        };
 
-    public Option<string?> TelegramTokenFile { get; } = new("--telegram-token-file")
-    {
-        Description = "File holding the bot token (keeps it out of the process list; or Telegram:TokenFile). Should be readable by you alone (chmod 600).",
-    };
+        TelegramTokenFile = new("--telegram-token-file")
+        {
+            Description = t.OptionTelegramTokenFile,
+        };
 
-    public Option<long?> ChatId { get; } = new("--chat-id")
-    {
-        Description = "Telegram chat that receives the new slots, in the bot's message format.",
-    };
+        ChatId = new("--chat-id")
+        {
+            Description = t.OptionChatId,
+        };
 
-    public Option<bool> NotifyGone { get; } = new("--notify-gone") { Description = "Also send a Telegram message when a slot is gone." };
+        NotifyGone = new("--notify-gone") { Description = t.OptionNotifyGone };
 
-    public Option<string?> Webhook { get; } = new("--webhook")
-    {
-        Description = "POST new and gone slots as JSON to this URL (the server's webhook format; or Watch:Webhook).",
-    };
+        Webhook = new("--webhook")
+        {
+            Description = t.OptionWebhook,
+        };
 
-    public Option<string?> WebhookSecret { get; } = new("--webhook-secret")
-    {
-        Description = "Sign webhook requests with this secret (X-PassportBot-Signature: sha256=HMAC of the body; or Watch:WebhookSecret).",
-    };
+        WebhookSecret = new("--webhook-secret")
+        {
+            Description = t.OptionWebhookSecret,
+        };
 
-    public Option<string?> Ntfy { get; } = new("--ntfy")
-    {
-        Description = "Publish new and gone slots to this ntfy topic URL, e.g. https://ntfy.sh/my-topic (or Watch:Ntfy).",
-    };
+        Ntfy = new("--ntfy")
+        {
+            Description = t.OptionNtfy,
+        };
 
-    public Option<string?> NtfyToken { get; } = new("--ntfy-token")
-    {
-        Description = "Access token for a protected ntfy topic, sent as Authorization: Bearer (or Watch:NtfyToken).",
-    };
+        NtfyToken = new("--ntfy-token")
+        {
+            Description = t.OptionNtfyToken,
+        };
 
-    public Option<string?> Language { get; } = new("--lang")
-    {
-        Description = "Language of the Telegram messages: it (default) or en.",
-    };
+        Language = new("--lang")
+        {
+            Description = t.OptionLanguage,
+        };
 
-    public Option<bool> Quiet { get; } = new("--quiet", "-q") { Description = "No terminal bell on new slots." };
+        Quiet = new("--quiet", "-q") { Description = t.OptionQuiet };
 
-    public Option<bool> Plain { get; } = new("--plain")
-    {
-        Description = "One plain line per event (NEW, GONE, SESSION …, ERROR) instead of the live view; automatic when the output is piped.",
-    };
+        Plain = new("--plain")
+        {
+            Description = t.OptionPlain,
+        };
 
-    public Option<string?> State { get; } = new("--state")
-    {
-        Description = "State file remembering what was announced (default: watch-state.json in the user's data folder, under passportbot/).",
-    };
+        State = new("--state")
+        {
+            Description = t.OptionState,
+        };
 
-    public Option<bool> Demo { get; } = new("--demo") { Description = "Watch the built-in agenda simulator: no credentials needed." };
+        Demo = new("--demo") { Description = t.OptionDemo };
 
-    public Option<bool> Verbose { get; } = new("--verbose") { Description = "Diagnostic logs on standard error." };
+        Verbose = new("--verbose") { Description = t.OptionVerbose };
+    }
+
+    public Option<string[]> Province { get; }
+
+    public Option<string[]> Office { get; }
+
+    public Option<DateOnly?> Before { get; }
+
+    public Option<int?> MinPlaces { get; }
+
+    public Option<int?> Within { get; }
+
+    public Option<string[]> Days { get; }
+
+    public Option<TimeSpan?> Interval { get; }
+
+    public Option<string?> CookieFile { get; }
+
+    public Option<string?> CsrfFile { get; }
+
+    public Option<string?> TelegramToken { get; }
+
+    public Option<string?> TelegramTokenFile { get; }
+
+    public Option<long?> ChatId { get; }
+
+    public Option<bool> NotifyGone { get; }
+
+    public Option<string?> Webhook { get; }
+
+    public Option<string?> WebhookSecret { get; }
+
+    public Option<string?> Ntfy { get; }
+
+    public Option<string?> NtfyToken { get; }
+
+    public Option<string?> Language { get; }
+
+    public Option<bool> Quiet { get; }
+
+    public Option<bool> Plain { get; }
+
+    public Option<string?> State { get; }
+
+    public Option<bool> Demo { get; }
+
+    public Option<bool> Verbose { get; }
 
     public IEnumerable<Option> All =>
         [Province, Office, Before, MinPlaces, Within, Days, Interval, CookieFile, CsrfFile, TelegramToken, TelegramTokenFile, ChatId, NotifyGone, Webhook, WebhookSecret, Ntfy, NtfyToken, Language, Quiet, Plain, State, Demo, Verbose];
@@ -166,6 +216,8 @@ internal sealed class WatchCommandOptions
         if (parse.GetValue(TelegramTokenFile) is { } tokenFile) map[WatchTelegramOptions.Section + ":" + nameof(WatchTelegramOptions.TokenFile)] = tokenFile;
         return map;
     }
+
+    private static string Format(string format, object? value) => string.Format(CultureInfo.InvariantCulture, format, value);
 
     private static void SetList(Dictionary<string, string?> map, string key, string[] values)
     {

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using PassportBot.Domain;
+using PassportBot.Domain.Texts;
 using PassportBot.Watch.Hosting;
 using PassportBot.Watch.Output;
 using PassportBot.Watch.State;
@@ -22,18 +23,19 @@ public static class WatchCommands
     public const string DemoProvince = "TO";
 
     /// <summary>The commands, for the root command. <paramref name="configure"/> is the CLI's shared configuration
-    /// set-up, so these read the same configuration as every other command; their own options win over it.</summary>
-    public static IReadOnlyList<Command> Create(ConfigureCommandConfiguration configure) =>
-        [CreateWatch(configure, WatchTerminal.Console), OfficesCommand.Create(configure), TownCommand.Create(configure)];
+    /// set-up, so these read the same configuration as every other command; their own options win over it.
+    /// <paramref name="language"/> is the one the help and the messages use unless <c>--lang</c> or <c>Watch:Language</c>
+    /// says otherwise (see <see cref="DisplayLanguage"/>).</summary>
+    public static IReadOnlyList<Command> Create(ConfigureCommandConfiguration configure, Language language = Language.English) =>
+        [CreateWatch(configure, WatchTerminal.Console, language), OfficesCommand.Create(configure, language: language), TownCommand.Create(configure, language: language)];
 
     /// <summary>The watch command alone; tests pass their own terminal.</summary>
-    public static Command CreateWatch(ConfigureCommandConfiguration configure, Func<WatchTerminal> terminalFactory)
+    public static Command CreateWatch(ConfigureCommandConfiguration configure, Func<WatchTerminal> terminalFactory, Language language = Language.English)
     {
         ArgumentNullException.ThrowIfNull(configure);
-        var o = new WatchCommandOptions();
-        var command = new Command("watch",
-            "Watch provinces for free passport appointments, for yourself: a live view on the terminal (one plain line per " +
-            "event with --plain or when piped), an optional Telegram message, and a state file so nothing is announced twice.")
+        var t = TextCatalog.For(language).Watch;
+        var o = new WatchCommandOptions(t);
+        var command = new Command("watch", t.WatchDescription)
         {
             TreatUnmatchedTokensAsErrors = false,
         };
@@ -41,13 +43,20 @@ public static class WatchCommands
         command.Validators.Add(result =>
         {
             if (result.GetResult(o.TelegramToken) is not null && result.GetResult(o.ChatId) is null)
-                result.AddError("--telegram-token needs --chat-id (the chat to send to).");
+                result.AddError(Format(t.ErrorNeedsChatId, "--telegram-token"));
             if (result.GetResult(o.TelegramTokenFile) is not null && result.GetResult(o.ChatId) is null)
-                result.AddError("--telegram-token-file needs --chat-id (the chat to send to).");
+                result.AddError(Format(t.ErrorNeedsChatId, "--telegram-token-file"));
         });
         command.SetAction(async (ParseResult parse, CancellationToken ct) =>
         {
             var terminal = terminalFactory();
+            // Checked here, not by a parser validator, so that it is one line and exit code 2 like the other usage errors.
+            var chosen = parse.GetValue(o.Language);
+            if (chosen is not null && !LanguageCodes.TryParse(chosen, out _))
+            {
+                await terminal.Error.WriteLineAsync(Format(t.ErrorLanguage, Clip(chosen))).ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
             if (!ConfigArguments.TrySplit(parse.UnmatchedTokens, out var configArgs, out var argError))
             {
                 await terminal.Error.WriteLineAsync(argError).ConfigureAwait(false);
@@ -56,7 +65,7 @@ public static class WatchCommands
             var demo = parse.GetValue(o.Demo);
             var overrides = o.ToConfiguration(parse, demo);
             var builder = WatchHost.CreateWatchBuilder(
-                c => { configure(c, configArgs); c.AddInMemoryCollection(overrides); }, terminal, demo, parse.GetValue(o.Verbose));
+                c => { configure(c, configArgs); c.AddInMemoryCollection(overrides); }, terminal, demo, parse.GetValue(o.Verbose), language);
             return await RunWatchAsync(builder, terminal, ct).ConfigureAwait(false);
         });
         return command;
@@ -73,8 +82,9 @@ public static class WatchCommands
             await host.StartAsync(ct).ConfigureAwait(false);
             var watcher = host.Services.GetRequiredService<Watcher>();
             var watch = host.Services.GetRequiredService<IOptions<WatchOptions>>().Value;
-            await terminal.Error.WriteLineAsync(
-                $"Watching {watch.Describe()}, every {watch.Interval.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s. State: {watcher.StateFile}. Ctrl+C to stop.").ConfigureAwait(false);
+            var t = host.Services.GetRequiredService<TextCatalog>().Watch;
+            await terminal.Error.WriteLineAsync(string.Format(CultureInfo.InvariantCulture, t.Banner,
+                watch.Describe(t), watch.Interval.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture), watcher.StateFile)).ConfigureAwait(false);
             await watcher.RunAsync(ct).ConfigureAwait(false);
             return ExitCodes.Ok;
         }
@@ -101,19 +111,19 @@ public static class WatchCommands
     }
 
     /// <summary>Parses "yyyy-MM-dd".</summary>
-    internal static DateOnly? ParseDate(ArgumentResult result)
+    internal static DateOnly? ParseDate(ArgumentResult result, WatchTexts t)
     {
         var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : null;
         if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)) return date;
-        result.AddError($"'{text}' is not a date: use yyyy-MM-dd, e.g. 2027-03-31.");
+        result.AddError(Format(t.ErrorNotADate, text));
         return null;
     }
 
-    internal static TimeSpan? ParseInterval(ArgumentResult result)
+    internal static TimeSpan? ParseInterval(ArgumentResult result, WatchTexts t)
     {
         var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : null;
         if (DurationParser.TryParse(text, out var interval) && interval >= TimeSpan.FromSeconds(1)) return interval;
-        result.AddError($"'{text}' is not a valid interval: use e.g. 45s, 2m or 00:00:45 (at least 1 s).");
+        result.AddError(Format(t.ErrorInterval, text));
         return null;
     }
 
@@ -122,9 +132,18 @@ public static class WatchCommands
         (values ?? []).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             .Select(v => v.ToUpperInvariant()).Distinct().ToArray();
 
-    internal static void ValidateProvinces(OptionResult result)
+    internal static Action<OptionResult> ValidateProvinces(WatchTexts t) => result =>
     {
-        foreach (var code in Codes(result.Tokens.Select(t => t.Value)).Where(c => !ProvinceCatalog.TryGet(c, out _)))
-            result.AddError($"Unknown province '{code}': use the two-letter code (sigla), e.g. TO, MI, RM.");
+        foreach (var code in Codes(result.Tokens.Select(token => token.Value)).Where(c => !ProvinceCatalog.TryGet(c, out _)))
+            result.AddError(Format(t.ErrorUnknownProvince, code));
+    };
+
+    internal static string Format(string format, object? value) => string.Format(CultureInfo.InvariantCulture, format, value);
+
+    /// <summary>A value as echoed in an error: short, one line.</summary>
+    internal static string Clip(string value)
+    {
+        var line = value.ReplaceLineEndings(" ");
+        return line.Length <= 20 ? line : line[..20] + "…";
     }
 }

@@ -7,6 +7,8 @@ using Microsoft.Extensions.Options;
 using PassportBot.Agenda;
 using PassportBot.Agenda.Credentials;
 using PassportBot.Agenda.Simulator.Hosting;
+using PassportBot.Domain;
+using PassportBot.Domain.Texts;
 using PassportBot.Targets;
 using PassportBot.Watch.Output;
 using PassportBot.Watch.Push;
@@ -57,16 +59,23 @@ public static class WatchHost
     }
 
     /// <summary>Host for the watch: the agenda client plus the watch loop, its output and the optional Telegram push.</summary>
-    public static HostApplicationBuilder CreateWatchBuilder(Action<IConfigurationManager> configure, WatchTerminal terminal, bool demo, bool verbose = false)
+    /// <param name="language">What the screen speaks unless <c>Watch:Language</c> (<c>--lang</c>) is set.</param>
+    public static HostApplicationBuilder CreateWatchBuilder(Action<IConfigurationManager> configure, WatchTerminal terminal, bool demo, bool verbose = false,
+        Language language = Language.English)
     {
         ArgumentNullException.ThrowIfNull(terminal);
         var builder = CreateAgendaBuilder(configure, demo, verbose, terminal.Error);
-        builder.Services.AddPassportBotWatch(builder.Configuration, terminal, demo);
+        builder.Services.AddPassportBotWatch(builder.Configuration, terminal, demo, language);
         return builder;
     }
 
-    public static IServiceCollection AddPassportBotWatch(this IServiceCollection services, IConfiguration configuration, WatchTerminal terminal, bool demo)
+    public static IServiceCollection AddPassportBotWatch(this IServiceCollection services, IConfiguration configuration, WatchTerminal terminal, bool demo,
+        Language language = Language.English)
     {
+        // A language chosen in configuration (or with --lang) is for the screen too; otherwise the screen keeps the
+        // system's language while Telegram messages keep the bot's default, Italian.
+        var chosen = configuration[$"{WatchOptions.Section}:{nameof(WatchOptions.Language)}"];
+        services.AddSingleton(TextCatalog.For(LanguageCodes.TryParse(chosen, out var configured) ? configured : language));
         services.AddOptions<WatchOptions>().Bind(configuration.GetSection(WatchOptions.Section)).ValidateOnStart();
         services.AddOptions<WatchTelegramOptions>().Bind(configuration.GetSection(WatchTelegramOptions.Section))
             .PostConfigure<ILoggerFactory>((o, logs) => o.ResolveTokenFile(logs.CreateLogger(TelegramLogCategory)));
@@ -82,8 +91,9 @@ public static class WatchHost
             var watch = sp.GetRequiredService<IOptions<WatchOptions>>().Value;
             var agenda = sp.GetRequiredService<IOptions<AgendaOptions>>().Value;
             return terminal.UsePlain(watch.Plain)
-                ? new PlainOutput(terminal)
-                : new LiveOutput(terminal, sp.GetRequiredService<WatchStatus>(), sp.GetRequiredService<TimeProvider>(), agenda.CookieFile, agenda.CsrfTokenFile);
+                ? new PlainOutput(terminal, sp.GetRequiredService<TextCatalog>())
+                : new LiveOutput(terminal, sp.GetRequiredService<WatchStatus>(), sp.GetRequiredService<TimeProvider>(), agenda.CookieFile, agenda.CsrfTokenFile,
+                    sp.GetRequiredService<TextCatalog>());
         });
 
         var chatId = configuration.GetValue<long?>($"{WatchOptions.Section}:{nameof(WatchOptions.ChatId)}");

@@ -1,3 +1,4 @@
+using PassportBot.Domain.Texts;
 using PassportBot.Watch.Tracking;
 using Spectre.Console;
 
@@ -5,7 +6,7 @@ namespace PassportBot.Watch.Output;
 
 /// <summary>The live terminal view: redraws <see cref="LiveViewRenderer"/>'s picture when the status changes and
 /// once a second (for "12 s ago").</summary>
-public sealed class LiveOutput(WatchTerminal terminal, WatchStatus status, TimeProvider time, string? cookieFile, string? csrfFile) : IWatchOutput
+public sealed class LiveOutput(WatchTerminal terminal, WatchStatus status, TimeProvider time, string? cookieFile, string? csrfFile, TextCatalog texts) : IWatchOutput
 {
     private static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
 
@@ -55,5 +56,5 @@ public sealed class LiveOutput(WatchTerminal terminal, WatchStatus status, TimeP
 
     // The picture must fit the terminal, or each redraw scrolls: leave room for the lines around the table.
     private Spectre.Console.Rendering.IRenderable Picture(IAnsiConsole console) =>
-        LiveViewRenderer.Render(status.Current, time.GetUtcNow(), cookieFile, csrfFile, console.Profile.Height - 20);
+        LiveViewRenderer.Render(status.Current, time.GetUtcNow(), cookieFile, csrfFile, console.Profile.Height - 20, texts);
 }

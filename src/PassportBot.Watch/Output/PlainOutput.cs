@@ -1,10 +1,11 @@
+using PassportBot.Domain.Texts;
 using PassportBot.Watch.Tracking;
 
 namespace PassportBot.Watch.Output;
 
 /// <summary>Event lines on standard output (see <see cref="PlainEventFormat"/>); the session help, which is for
 /// people, on standard error so that the line interface stays clean.</summary>
-public sealed class PlainOutput(WatchTerminal terminal) : IWatchOutput
+public sealed class PlainOutput(WatchTerminal terminal, TextCatalog texts) : IWatchOutput
 {
     private readonly SemaphoreSlim write = new(1, 1);
 
@@ -19,8 +20,8 @@ public sealed class PlainOutput(WatchTerminal terminal) : IWatchOutput
                 await terminal.Output.WriteLineAsync(PlainEventFormat.Format(e)).ConfigureAwait(false);
                 var help = e switch
                 {
-                    SessionExpired x => Help("The agenda session has expired: the site no longer accepts the Cookie and X-CSRF-TOKEN you gave.", x.CookieFile, x.CsrfFile),
-                    SessionMissing m => Help("No agenda credentials yet: PassportBot needs your Cookie and X-CSRF-TOKEN from the browser.", m.CookieFile, m.CsrfFile),
+                    SessionExpired x => Help(texts.Watch.PlainSessionExpired, x.CookieFile, x.CsrfFile),
+                    SessionMissing m => Help(texts.Watch.PlainSessionMissing, m.CookieFile, m.CsrfFile),
                     _ => null,
                 };
                 if (help is not null)
@@ -39,6 +40,6 @@ public sealed class PlainOutput(WatchTerminal terminal) : IWatchOutput
 
     public Task RunAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    private static string Help(string headline, string? cookieFile, string? csrfFile) =>
-        string.Join(Environment.NewLine, [headline, .. SessionHelp.Steps(cookieFile, csrfFile), SessionHelp.Resume]);
+    private string Help(string headline, string? cookieFile, string? csrfFile) =>
+        string.Join(Environment.NewLine, [headline, .. SessionHelp.Steps(texts.Watch, cookieFile, csrfFile), texts.Watch.SessionResume]);
 }

@@ -1,19 +1,16 @@
-namespace PassportBot.Telegram.Dispatching;
+namespace PassportBot.Telegram.Sending;
 
 /// <summary>Limits the dispatcher applies before each send.</summary>
 /// <param name="MessagesPerSecond">Global rate; null = no global limit.</param>
 /// <param name="Burst">Tokens the global bucket holds: small, so no one-second window exceeds the rate by much.</param>
 public sealed record SendRateLimits(double? MessagesPerSecond, int Burst, TimeSpan PrivateChatInterval, TimeSpan GroupChatInterval)
 {
-    public static SendRateLimits From(TelegramOptions o)
-    {
-        var rate = o.RateLimitEnabled ? o.EffectiveMessagesPerSecond : (double?)null;
-        return new SendRateLimits(
-            rate,
-            Burst: rate is { } r ? Math.Max(1, (int)(r / 10)) : 1,
-            o.PerChatInterval,
-            TimeSpan.FromMinutes(1) / o.GroupMessagesPerMinute);
-    }
+    /// <summary>Limits for a global rate (null = none): the bucket holds a tenth of a second's messages.</summary>
+    public static SendRateLimits For(double? messagesPerSecond, TimeSpan privateChatInterval, int groupMessagesPerMinute) =>
+        new(messagesPerSecond,
+            Burst: messagesPerSecond is { } r ? Math.Max(1, (int)(r / 10)) : 1,
+            privateChatInterval,
+            TimeSpan.FromMinutes(1) / Math.Max(1, groupMessagesPerMinute));
 }
 
 /// <summary>
@@ -67,7 +64,16 @@ public sealed class SendRateLimiter(SendRateLimits limits, TimeProvider time)
     }
 
     /// <summary>Returns when a message to <paramref name="chatId"/> may be sent now.</summary>
-    public async ValueTask WaitAsync(long chatId, CancellationToken cancellationToken)
+    public ValueTask WaitAsync(long chatId, CancellationToken cancellationToken) =>
+        WaitAsync(chatId, Interval(chatId), null, cancellationToken);
+
+    /// <summary>Returns when a post to a channel (keyed by <paramref name="channelKey"/>) may be sent now: spaced like a
+    /// private chat, and no more than <paramref name="postsPerMinute"/> in any minute. Posts are merged upstream to
+    /// stay within that budget, so waiting here is the exception.</summary>
+    public ValueTask WaitForChannelAsync(long channelKey, int postsPerMinute, CancellationToken cancellationToken) =>
+        WaitAsync(channelKey, limits.PrivateChatInterval, Math.Max(1, postsPerMinute), cancellationToken);
+
+    private async ValueTask WaitAsync(long chatId, TimeSpan interval, int? perMinute, CancellationToken cancellationToken)
     {
         var slot = RentSlot(chatId);
         try
@@ -77,6 +83,7 @@ public sealed class SendRateLimiter(SendRateLimits limits, TimeProvider time)
             try
             {
                 await DelayUntilAsync(() => slot.NextAllowed, cancellationToken);
+                if (perMinute is { } cap) await DelayUntilAsync(() => MinuteWindowOpensAt(slot, cap), cancellationToken);
                 do
                 {
                     await DelayUntilAsync(() => _pausedUntil, cancellationToken);
@@ -84,7 +91,12 @@ public sealed class SendRateLimiter(SendRateLimits limits, TimeProvider time)
                     await TakeWindowSlotAsync(cancellationToken);
                 }
                 while (IsPaused()); // a 429 arrived while we queued for the token: wait it out, queue again
-                lock (_lock) slot.NextAllowed = time.GetUtcNow() + Interval(chatId);
+                lock (_lock)
+                {
+                    var now = time.GetUtcNow();
+                    slot.NextAllowed = now + interval;
+                    if (perMinute is not null) slot.RecentPosts.Enqueue(now);
+                }
             }
             finally
             {
@@ -96,6 +108,20 @@ public sealed class SendRateLimiter(SendRateLimits limits, TimeProvider time)
             ReturnSlot(chatId, slot);
         }
     }
+
+    /// <summary>When the chat's sliding minute has room for one more post (now, or when its oldest post leaves it).</summary>
+    private DateTimeOffset MinuteWindowOpensAt(ChatSlot slot, int perMinute)
+    {
+        var now = time.GetUtcNow();
+        while (slot.RecentPosts.Count > 0 && slot.RecentPosts.Peek() <= now - Minute) slot.RecentPosts.Dequeue();
+        return slot.RecentPosts.Count < perMinute ? now : slot.RecentPosts.Peek() + Minute;
+    }
+
+    private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
+
+    /// <summary>Nothing waits on the slot and it no longer limits anything: it can be forgotten.</summary>
+    private static bool Idle(ChatSlot slot, DateTimeOffset now) =>
+        slot.Users == 0 && slot.NextAllowed <= now && (slot.RecentPosts.Count == 0 || slot.RecentPosts.Last() <= now - Minute);
 
     private TimeSpan Interval(long chatId) => chatId < 0 ? limits.GroupChatInterval : limits.PrivateChatInterval;
 
@@ -230,7 +256,7 @@ public sealed class SendRateLimiter(SendRateLimits limits, TimeProvider time)
         lock (_lock)
         {
             slot.Users--;
-            if (slot.Users == 0 && slot.NextAllowed <= time.GetUtcNow()) _chats.Remove(chatId);
+            if (Idle(slot, time.GetUtcNow())) _chats.Remove(chatId);
         }
     }
 
@@ -240,7 +266,7 @@ public sealed class SendRateLimiter(SendRateLimits limits, TimeProvider time)
         var now = time.GetUtcNow();
         foreach (var (chatId, slot) in _chats)
         {
-            if (slot.Users == 0 && slot.NextAllowed <= now) _chats.Remove(chatId);
+            if (Idle(slot, now)) _chats.Remove(chatId);
         }
         _pruneThreshold = Math.Max(MinPruneThreshold, _chats.Count * 2);
     }
@@ -251,5 +277,7 @@ public sealed class SendRateLimiter(SendRateLimits limits, TimeProvider time)
         public bool Held { get; set; }
         public DateTimeOffset NextAllowed { get; set; } = DateTimeOffset.MinValue;
         public int Users { get; set; }
+        /// <summary>Channels only: when the posts of the last minute were let through.</summary>
+        public Queue<DateTimeOffset> RecentPosts { get; } = new();
     }
 }

@@ -1,0 +1,97 @@
+namespace PassportBot.Domain.Texts;
+
+/// <summary>What <c>passportbot watch</c>, <c>offices</c> and <c>town</c> say to the person at the terminal: help,
+/// common errors, the live view and the session help. Plain text. The <c>--plain</c> event lines are a stable
+/// interface for scripts and stay in English. Placeholders are composite-format indexes.</summary>
+public sealed record WatchTexts
+{
+    public required string WatchDescription { get; init; }
+    public required string OptionProvince { get; init; }
+    public required string OptionOffice { get; init; }
+    public required string OptionBefore { get; init; }
+    public required string OptionMinPlaces { get; init; }
+    public required string OptionWithin { get; init; }
+    public required string OptionDays { get; init; }
+    public required string OptionInterval { get; init; }
+    public required string OptionCookieFile { get; init; }
+    public required string OptionCsrfFile { get; init; }
+    public required string OptionTelegramToken { get; init; }
+    public required string OptionTelegramTokenFile { get; init; }
+    public required string OptionChatId { get; init; }
+    public required string OptionNotifyGone { get; init; }
+    public required string OptionWebhook { get; init; }
+    public required string OptionWebhookSecret { get; init; }
+    public required string OptionNtfy { get; init; }
+    public required string OptionNtfyToken { get; init; }
+    public required string OptionLanguage { get; init; }
+    public required string OptionQuiet { get; init; }
+    public required string OptionPlain { get; init; }
+    public required string OptionState { get; init; }
+    public required string OptionDemo { get; init; }
+    public required string OptionVerbose { get; init; }
+    public required string OfficesDescription { get; init; }
+    public required string OfficesProvince { get; init; }
+    public required string AskSimulator { get; init; }
+    public required string OptionCookieFileShort { get; init; }
+    public required string OptionCsrfFileShort { get; init; }
+    public required string TownDescription { get; init; }
+    public required string TownName { get; init; }
+    public required string ErrorUnknownProvince { get; init; }
+    public required string ErrorNotADate { get; init; }
+    public required string ErrorInterval { get; init; }
+    public required string ErrorMinPlaces { get; init; }
+    public required string ErrorWithin { get; init; }
+    public required string ErrorDays { get; init; }
+    public required string ErrorNeedsChatId { get; init; }
+    public required string ErrorLanguage { get; init; }
+    public required string ErrorTownTooShort { get; init; }
+    public required string NoOffice { get; init; }
+    public required string NoTown { get; init; }
+    public required string AgendaSessionExpired { get; init; }
+    public required string AgendaCredentialsMissing { get; init; }
+    public required string AgendaUnavailable { get; init; }
+    public required string Banner { get; init; }
+    public required string FilterSummary { get; init; }
+    public required string FilterAll { get; init; }
+    public required string FilterAnyDay { get; init; }
+    public required string FilterAny { get; init; }
+    public required string FilterDays { get; init; }
+    public required string Title { get; init; }
+    public required string TitleDemo { get; init; }
+    public required string ColumnOffice { get; init; }
+    public required string ColumnDate { get; init; }
+    public required string ColumnTime { get; init; }
+    public required string ColumnPlaces { get; init; }
+    public required string ColumnFirstSeen { get; init; }
+    public required string PlacesOpensAt { get; init; }
+    public required string NoOpenSlot { get; init; }
+    public required string OneOpenSlot { get; init; }
+    public required string OpenSlots { get; init; }
+    public required string OpenSlotsCut { get; init; }
+    public required string EventNew { get; init; }
+    public required string EventGone { get; init; }
+    public required string EventError { get; init; }
+    public required string EventSessionExpired { get; init; }
+    public required string EventNoCredentials { get; init; }
+    public required string EventSessionResumed { get; init; }
+    public required string SessionPanel { get; init; }
+    public required string SessionExpiredPanel { get; init; }
+    public required string SessionMissingPanel { get; init; }
+    public required string StatusLastPoll { get; init; }
+    public required string StatusFirstPoll { get; init; }
+    public required string StatusNextIn { get; init; }
+    public required string StatusSessionOk { get; init; }
+    public required string StatusSessionExpired { get; init; }
+    public required string StatusNoCredentials { get; init; }
+    public required string StatusPolls { get; init; }
+    public required string StatusBackingOff { get; init; }
+    public required string StatusLastError { get; init; }
+    public required string PlainSessionExpired { get; init; }
+    public required string PlainSessionMissing { get; init; }
+    public required string SessionStep1 { get; init; }
+    public required string SessionStep2 { get; init; }
+    public required string SessionStep3 { get; init; }
+    public required string CookieFileFallback { get; init; }
+    public required string CsrfFileFallback { get; init; }
+    public required string SessionResume { get; init; }
+}
