@@ -156,12 +156,7 @@ internal sealed partial class InMemoryQueue(string name, TimeProvider timeProvid
         lock (_deadGate)
         {
             _dead.AddLast((envelope with { Deliveries = 0 }, letter));
-<<<<<<< HEAD
-            while (_dead.Count > QueueTopology.DeadLetterMaxLength)
-=======
-            PassportBotMetrics.DeadLettered(Name);
             while (_dead.Count > deadLetterMaxLength)
->>>>>>> rmq
             {
                 if (_dead.First!.Value.Envelope.JournalId is { } old) dropped.Add(old);
                 _dead.RemoveFirst();
