@@ -50,7 +50,7 @@ public static class CommandLine
         root.Subcommands.Add(Role("web", t.Web, Roles.Web));
         root.Subcommands.Add(MigrateCommand(t));
         root.Subcommands.Add(DeadLetterCommand(t));
-        root.Subcommands.Add(QueuesCommand());
+        root.Subcommands.Add(QueuesCommand(t));
         foreach (var c in WatchCommands.Create((configuration, configArgs) => PassportBotHost.Configure(configuration, "Production", configArgs, null), language))
             root.Subcommands.Add(c);
         ReportConfigurationErrors(root);
@@ -156,11 +156,9 @@ public static class CommandLine
         return dlq;
     }
 
-    private static Command QueuesCommand()
+    private static Command QueuesCommand(CliTexts t)
     {
-        var upgrade = new Command("upgrade",
-            "Redeclare RabbitMQ queues left with other arguments by an earlier version, keeping their messages. Stop every role first.")
-        { TreatUnmatchedTokensAsErrors = false };
+        var upgrade = new Command("upgrade", t.QueuesUpgrade) { TreatUnmatchedTokensAsErrors = false };
         upgrade.SetAction(async (parse, ct) =>
         {
             CheckArguments(parse);
@@ -178,7 +176,7 @@ public static class CommandLine
             return 0;
         });
 
-        var queues = new Command("queues", "Maintain the RabbitMQ queues.");
+        var queues = new Command("queues", t.Queues);
         queues.Subcommands.Add(upgrade);
         return queues;
     }

@@ -18,6 +18,8 @@ public sealed record CliTexts
     public required string DlqReplay { get; init; }
     public required string DlqQueue { get; init; }
     public required string DlqMax { get; init; }
+    public required string Queues { get; init; }
+    public required string QueuesUpgrade { get; init; }
     public required string HelpOption { get; init; }
     public required string VersionOption { get; init; }
 }

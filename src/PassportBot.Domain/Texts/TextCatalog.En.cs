@@ -261,6 +261,8 @@ public sealed partial record TextCatalog
             DlqReplay = "Move dead-lettered messages back to their queue.",
             DlqQueue = "Queue whose dead letters to act on (new_user, new_availabilities, message, targets).",
             DlqMax = "At most this many messages.",
+            Queues = "Maintain the RabbitMQ queues.",
+            QueuesUpgrade = "Redeclare RabbitMQ queues left with other arguments by an earlier version, keeping their messages. Stop every role first.",
             HelpOption = "Show help and usage information.",
             VersionOption = "Show version information.",
         },

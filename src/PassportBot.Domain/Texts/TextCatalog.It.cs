@@ -261,6 +261,8 @@ public sealed partial record TextCatalog
             DlqReplay = "Rimette i messaggi scartati nella loro coda.",
             DlqQueue = "Coda di cui trattare i messaggi scartati (new_user, new_availabilities, message, targets).",
             DlqMax = "Al massimo questo numero di messaggi.",
+            Queues = "Manutenzione delle code RabbitMQ.",
+            QueuesUpgrade = "Ridichiara le code RabbitMQ lasciate da una versione precedente con altri argomenti, conservandone i messaggi. Prima ferma tutti i ruoli.",
             HelpOption = "Mostra la guida e come si usa.",
             VersionOption = "Mostra la versione.",
         },
