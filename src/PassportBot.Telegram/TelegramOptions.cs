@@ -60,6 +60,10 @@ public sealed class TelegramOptions
 
     public int EffectiveDispatcherWindow => Math.Max(DispatcherWindow ?? Math.Max(1000, EffectiveDispatcherConcurrency * 4), EffectiveDispatcherConcurrency);
 
+    /// <summary>The dispatcher's limits.</summary>
+    public Sending.SendRateLimits SendRateLimits =>
+        Sending.SendRateLimits.For(RateLimitEnabled ? EffectiveMessagesPerSecond : null, PerChatInterval, GroupMessagesPerMinute);
+
     public bool HasToken => !string.IsNullOrWhiteSpace(Token);
 
     public bool IsAdmin(long chatId) => chatId > 0 && AdminChatIds.Contains(chatId);

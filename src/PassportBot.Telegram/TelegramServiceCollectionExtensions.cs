@@ -31,7 +31,7 @@ public static class TelegramServiceCollectionExtensions
         services.AddTelegramNotifier(configuration);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TelegramOptions>>(new DispatcherOptionsValidator(configuration)));
         services.TryAddSingleton(sp => new SendRateLimiter(
-            SendRateLimits.From(sp.GetRequiredService<IOptions<TelegramOptions>>().Value), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<IOptions<TelegramOptions>>().Value.SendRateLimits, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<DispatcherMetrics>();
         services.AddTelegramChannels(configuration);
         services.TryAddSingleton<ChannelPauses>();
@@ -61,9 +61,11 @@ public static class TelegramServiceCollectionExtensions
             sp.GetRequiredService<TelegramClientFactory>().CreateForSending(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<BotReplies>>()));
+        services.AddTelegramChannels(configuration);
         services.TryAddSingleton<BotConversation>();
         services.TryAddSingleton<AdminCommands>();
         services.TryAddSingleton<OfficeLookup>();
+        services.TryAddSingleton<TownLookupLimiter>();
         services.TryAddSingleton<FilterConversation>();
         services.TryAddSingleton<TextCommandHandler>();
         services.TryAddSingleton<CallbackQueryHandler>();

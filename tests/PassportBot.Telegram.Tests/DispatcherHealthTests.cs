@@ -9,6 +9,7 @@ using PassportBot.Messaging;
 using PassportBot.Messaging.Hosting;
 using PassportBot.Storage;
 using PassportBot.Telegram.Dispatching;
+using PassportBot.Telegram.Sending;
 using PassportBot.Testing;
 
 namespace PassportBot.Telegram.Tests;

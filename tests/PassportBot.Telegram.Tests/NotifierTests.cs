@@ -74,7 +74,7 @@ public sealed class NotifierTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Server_errors_timeouts_and_a_rejected_token_are_transient()
+    public async Task Server_errors_and_timeouts_are_transient_and_a_rejected_token_is_unauthorized()
     {
         _server.FailNext(1, 500);
         Assert.IsType<SendResult.Transient>(await Notifier().SendAsync(Message(5), CancellationToken.None));
@@ -83,7 +83,7 @@ public sealed class NotifierTests : IAsyncLifetime
         Assert.IsType<SendResult.Transient>(await Notifier(timeout: "00:00:01").SendAsync(Message(5), CancellationToken.None));
 
         var wrongToken = Notifier(token: "1:wrong");
-        var unauthorized = Assert.IsType<SendResult.Transient>(await wrongToken.SendAsync(Message(5), CancellationToken.None));
+        var unauthorized = Assert.IsType<SendResult.Unauthorized>(await wrongToken.SendAsync(Message(5), CancellationToken.None));
         Assert.Contains("401", unauthorized.Description);
         Assert.DoesNotContain("wrong", unauthorized.Description);
     }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using PassportBot.Telegram.Dispatching;
+using PassportBot.Telegram.Sending;
 
 namespace PassportBot.Telegram.Tests;
 

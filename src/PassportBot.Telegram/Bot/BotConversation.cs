@@ -5,13 +5,14 @@ using System.Text;
 using PassportBot.Domain;
 using PassportBot.Messaging;
 using PassportBot.Storage;
+using PassportBot.Targets.Channels;
 using Telegram.Bot.Types.ReplyMarkups;
 
 namespace PassportBot.Telegram.Bot;
 
 /// <summary>What commands and buttons have in common: the user's language and provinces, and the
 /// subscription requests handed to the new-user handler (which applies them and sends the summary).</summary>
-public sealed class BotConversation(ISubscriptionStore subscriptions, IMessageBus bus)
+public sealed class BotConversation(ISubscriptionStore subscriptions, IMessageBus bus, TelegramChannels? channels = null)
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
@@ -33,7 +34,8 @@ public sealed class BotConversation(ISubscriptionStore subscriptions, IMessageBu
     public async Task<(string Html, InlineKeyboardMarkup Keyboard)> MainMenuAsync(BotChat chat, CancellationToken cancellationToken)
     {
         var provinces = await ProvincesAsync(chat, cancellationToken);
-        var html = new StringBuilder(chat.Texts.Welcome).Append("\n\n").Append(ProvinceList(chat.Texts, provinces));
+        var html = new StringBuilder(chat.Texts.Welcome).Append("\n\n").Append(ProvinceList(chat.Texts, provinces))
+            .Append(ChannelPointers(chat, provinces));
         return (html.ToString(), BotKeyboards.MainMenu(chat.Texts, chat.Language, provinces.Count > 0));
     }
 
@@ -50,7 +52,29 @@ public sealed class BotConversation(ISubscriptionStore subscriptions, IMessageBu
     public async Task<string> SubscribeAsync(BotChat chat, Province province, CancellationToken cancellationToken)
     {
         await PublishAsync(chat, province.QuesturaCode, SubscriptionOperation.Insert, cancellationToken);
-        return Format(chat.Texts.Subscribed, Html(ProvinceNames.Display(province)));
+        return Format(chat.Texts.Subscribed, Html(ProvinceNames.Display(province))) + ChannelPointers(chat, [province.QuesturaCode]);
+    }
+
+    /// <summary>The channels of the chat's provinces, for /list.</summary>
+    public async Task<string> ChannelPointersAsync(BotChat chat, CancellationToken cancellationToken) =>
+        channels is null || channels.IsEmpty ? "" : ChannelPointers(chat, await ProvincesAsync(chat, cancellationToken));
+
+    /// <summary>One line per public channel of <paramref name="provinces"/> (a channel shared by several names them
+    /// all), each on a paragraph of its own; empty when none has one. A channel known only by its numeric id is
+    /// private: the bot cannot give a link to it, so it is not advertised.</summary>
+    public string ChannelPointers(BotChat chat, IReadOnlyList<string> provinces)
+    {
+        if (channels is null || channels.IsEmpty || provinces.Count == 0) return "";
+        var sb = new StringBuilder();
+        foreach (var group in provinces
+                     .Select(p => (Province: p, Channel: channels.For(p)))
+                     .Where(x => x.Channel is not null && TelegramChannels.PublicLink(x.Channel) is not null)
+                     .GroupBy(x => x.Channel!.Address, StringComparer.OrdinalIgnoreCase))
+        {
+            var names = string.Join(", ", group.Select(x => Html(ProvinceNames.Display(x.Province))));
+            sb.Append("\n\n").Append(Format(chat.Texts.ChannelPointer, names, Html(group.First().Channel!.Address)));
+        }
+        return sb.ToString();
     }
 
     public async Task<string> UnsubscribeAsync(BotChat chat, string questuraCode, CancellationToken cancellationToken)

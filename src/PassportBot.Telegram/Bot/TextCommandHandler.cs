@@ -51,7 +51,7 @@ public sealed partial class TextCommandHandler(
                 await UnsubscribeAsync(chat, command, cancellationToken);
                 break;
             case "list":
-                await ReplyAsync(chat, await filters.ProvinceListAsync(chat, cancellationToken), cancellationToken);
+                await ReplyAsync(chat, await filters.ProvinceListAsync(chat, cancellationToken) + await conversation.ChannelPointersAsync(chat, cancellationToken), cancellationToken);
                 break;
             case var name when FilterConversation.Commands.Contains(name):
                 await filters.HandleCommandAsync(chat, command, cancellationToken);

@@ -1,3 +1,5 @@
+using PassportBot.Telegram.Sending;
+
 namespace PassportBot.Telegram.Dispatching;
 
 /// <summary>Counters since start, for /health and the benchmark.</summary>

@@ -18,11 +18,6 @@ public sealed class TelegramClientFactory(IHttpClientFactory httpClients, IOptio
     {
         var o = options.Value;
         if (!o.HasToken) throw new InvalidOperationException("Telegram:Token is not configured.");
-        var clientOptions = new TelegramBotClientOptions(o.Token!, baseUrl: o.ApiBaseUrl)
-        {
-            // 429s are ours to handle: the dispatcher pauses everything, not just one request.
-            RetryCount = 0,
-        };
-        return new TelegramBotClient(clientOptions, httpClients.CreateClient(httpClientName));
+        return TelegramSender.CreateClient(o.Token!, o.ApiBaseUrl, httpClients.CreateClient(httpClientName));
     }
 }

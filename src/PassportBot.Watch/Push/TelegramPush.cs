@@ -62,7 +62,9 @@ public sealed class TelegramPush(
         }
         catch (OperationCanceledException) when (flush.IsCancellationRequested)
         {
-            var left = queue.Reader.Count + 1;
+            // A single-reader channel cannot count: drain it (the message being sent counts too).
+            var left = 1;
+            while (queue.Reader.TryRead(out _)) left++;
             await ReportAsync($"{left} Telegram message(s) not sent before exit.", null, CancellationToken.None).ConfigureAwait(false);
         }
     }

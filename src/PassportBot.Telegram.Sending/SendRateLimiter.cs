@@ -1,19 +1,16 @@
-namespace PassportBot.Telegram.Dispatching;
+namespace PassportBot.Telegram.Sending;
 
 /// <summary>Limits the dispatcher applies before each send.</summary>
 /// <param name="MessagesPerSecond">Global rate; null = no global limit.</param>
 /// <param name="Burst">Tokens the global bucket holds: small, so no one-second window exceeds the rate by much.</param>
 public sealed record SendRateLimits(double? MessagesPerSecond, int Burst, TimeSpan PrivateChatInterval, TimeSpan GroupChatInterval)
 {
-    public static SendRateLimits From(TelegramOptions o)
-    {
-        var rate = o.RateLimitEnabled ? o.EffectiveMessagesPerSecond : (double?)null;
-        return new SendRateLimits(
-            rate,
-            Burst: rate is { } r ? Math.Max(1, (int)(r / 10)) : 1,
-            o.PerChatInterval,
-            TimeSpan.FromMinutes(1) / o.GroupMessagesPerMinute);
-    }
+    /// <summary>Limits for a global rate (null = none): the bucket holds a tenth of a second's messages.</summary>
+    public static SendRateLimits For(double? messagesPerSecond, TimeSpan privateChatInterval, int groupMessagesPerMinute) =>
+        new(messagesPerSecond,
+            Burst: messagesPerSecond is { } r ? Math.Max(1, (int)(r / 10)) : 1,
+            privateChatInterval,
+            TimeSpan.FromMinutes(1) / Math.Max(1, groupMessagesPerMinute));
 }
 
 /// <summary>

@@ -34,7 +34,9 @@ public static class TelegramErrors
             400 when GoneChatDescriptions.Any(d => description.Contains(d, StringComparison.OrdinalIgnoreCase)) =>
                 new SendResult.ChatUnavailable(description),
             400 => new SendResult.BadRequest(description),
-            // 401/404 (token revoked, wrong base URL) and 5xx: not the message's fault; keep it for later.
+            // Token revoked or wrong, or a wrong base URL: not the message's fault.
+            401 or 404 => new SendResult.Unauthorized($"{e.ErrorCode}: {description}"),
+            // 5xx and anything else: the same request may go through later.
             _ => new SendResult.Transient($"{e.ErrorCode}: {description}"),
         };
     }

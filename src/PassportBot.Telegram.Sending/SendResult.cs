@@ -19,6 +19,10 @@ public abstract record SendResult
         public bool IsEntityParseError => Description.Contains("can't parse entities", StringComparison.OrdinalIgnoreCase);
     }
 
+    /// <summary>401/404: the token was revoked or is wrong, or the API URL is: nothing can be sent until the operator
+    /// fixes the configuration. Not the message's fault.</summary>
+    public sealed record Unauthorized(string Description) : SendResult;
+
     /// <summary>5xx, timeout or network failure: the same request may succeed later.</summary>
     public sealed record Transient(string Description) : SendResult;
 }

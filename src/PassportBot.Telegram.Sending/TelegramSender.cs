@@ -1,0 +1,70 @@
+using Telegram.Bot;
+using Telegram.Bot.Types;
+using Telegram.Bot.Types.Enums;
+
+namespace PassportBot.Telegram.Sending;
+
+/// <summary>The one way a message goes out through the Bot API, for the dispatcher and for <c>watch</c>: the
+/// Telegram.Bot client without its own retries (a 429 is the caller's to honour for every send, not just this
+/// one), link previews off, and every failure classified by <see cref="TelegramErrors"/> into a
+/// <see cref="SendResult"/>. Never throws for API outcomes; only the caller's cancellation propagates. Error
+/// descriptions never carry the token.</summary>
+public sealed class TelegramSender
+{
+    private static readonly LinkPreviewOptions NoPreview = new() { IsDisabled = true };
+    private readonly ITelegramBotClient _client;
+    private readonly bool _paidBroadcast;
+    private readonly string? _token;
+
+    public TelegramSender(ITelegramBotClient client, bool paidBroadcast = false, string? token = null)
+    {
+        _client = client;
+        _paidBroadcast = paidBroadcast;
+        _token = string.IsNullOrEmpty(token) ? null : token;
+    }
+
+    /// <summary>A sender on its own client. <paramref name="http"/> must log no requests: the token is in every URL.</summary>
+    public static TelegramSender Create(string token, string apiBaseUrl, HttpClient http, bool paidBroadcast = false)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(token);
+        return new TelegramSender(CreateClient(token, apiBaseUrl, http), paidBroadcast, token);
+    }
+
+    /// <summary>The client as every part of the system configures it.</summary>
+    public static TelegramBotClient CreateClient(string token, string apiBaseUrl, HttpClient http) =>
+        // 429s are ours to handle: the caller pauses everything, not just one request.
+        new(new TelegramBotClientOptions(token, apiBaseUrl) { RetryCount = 0 }, http);
+
+    /// <summary>Sends <paramref name="text"/> (Telegram HTML when <paramref name="html"/>) to <paramref name="chat"/>,
+    /// without a sound when <paramref name="silent"/>.</summary>
+    public async Task<SendResult> SendAsync(ChatId chat, string text, bool html, bool silent, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var sent = await _client.SendMessage(
+                chat,
+                text,
+                parseMode: html ? ParseMode.Html : default,
+                linkPreviewOptions: NoPreview,
+                disableNotification: silent,
+                allowPaidBroadcast: _paidBroadcast,
+                cancellationToken: cancellationToken).ConfigureAwait(false);
+            return new SendResult.Sent(sent.Id);
+        }
+        catch (Exception e) when (TelegramErrors.Classify(e, cancellationToken) is { } result)
+        {
+            return Scrub(result);
+        }
+    }
+
+    private SendResult Scrub(SendResult result) => _token is null ? result : result switch
+    {
+        SendResult.ChatUnavailable r => r with { Reason = Clean(r.Reason) },
+        SendResult.BadRequest r => r with { Description = Clean(r.Description) },
+        SendResult.Transient r => r with { Description = Clean(r.Description) },
+        SendResult.Unauthorized r => r with { Description = Clean(r.Description) },
+        _ => result,
+    };
+
+    private string Clean(string text) => text.Replace(_token!, "***", StringComparison.Ordinal);
+}
