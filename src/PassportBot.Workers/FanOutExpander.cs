@@ -22,6 +22,9 @@ public sealed partial class FanOutExpander(
     TimeProvider time,
     ILogger<FanOutExpander> logger)
 {
+    /// <summary>Subscribers in the first chunk of a job (at most; <see cref="WorkersOptions.FanOutChunkSize"/> when smaller).</summary>
+    public const int FirstChunkSize = 25;
+
     /// <summary>Expands the oldest job <paramref name="owner"/> can claim, to its end or until its lease is lost.
     /// False when there was none. Cancelled, it gives the job up so another expander continues it at once.</summary>
     public Task<bool> ExpandNextAsync(string owner, CancellationToken cancellationToken) =>
@@ -78,7 +81,11 @@ public sealed partial class FanOutExpander(
         }
 
         var written = 0;
-        var chunks = order.Chunk(o.FanOutChunkSize).ToList();
+        // A small first chunk: its transaction, relay batch and first sends are quick, so the first messages
+        // leave sooner; the larger chunks after it keep the number of transactions low.
+        var first = Math.Min(FirstChunkSize, o.FanOutChunkSize);
+        var chunks = new List<(FilteredSubscriber Subscriber, FanOutCursor Position)[]> { order.Take(first).ToArray() };
+        chunks.AddRange(order.Skip(first).Chunk(o.FanOutChunkSize));
         for (var i = 0; i < chunks.Count && i < maxChunks; i++)
         {
             var chunk = chunks[i];

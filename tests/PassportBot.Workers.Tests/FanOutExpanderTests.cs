@@ -64,7 +64,7 @@ public abstract class FanOutExpanderTests(string provider) : IAsyncLifetime
         Assert.True(await _h.Get<FanOutExpander>().ExpandNextAsync("replica-a", maxChunks: 1, default));
 
         var first = await _h.DrainOutboxAsync(expand: false);
-        Assert.InRange(first.Count, 1, ChunkSize);
+        Assert.InRange(first.Count, 1, FanOutExpander.FirstChunkSize);
         Assert.All(first, m => Assert.Contains(m.ChatId, _wanted));
         Assert.Equal(1, await Jobs.CountAsync(default));
         // The same expander goes on from its cursor.
