@@ -15,6 +15,10 @@ public static partial class ChannelScenarios
     public const long ChannelId = -1001000000001;
     public static readonly string[] All = ["ch-dm", "ch-dm-channel", "ch-latency"];
 
+    /// <summary>Diagnostic, not in <see cref="All"/>: ch-latency with the dispatcher's window cut to 24 messages (the
+    /// prefetch it had before it served priority messages first), so the posts queue behind the direct messages.</summary>
+    public const string WithoutPriority = "ch-latency-window24";
+
     [GeneratedRegex(@"(\d\d/\d\d/\d{4}) ore (\d\d:\d\d)")]
     private static partial Regex SlotLine();
 
@@ -22,7 +26,8 @@ public static partial class ChannelScenarios
     {
         "ch-dm" => DirectFanOutAsync(withChannel: false, results),
         "ch-dm-channel" => DirectFanOutAsync(withChannel: true, results),
-        "ch-latency" => LatencyAsync(results),
+        "ch-latency" => LatencyAsync(results, window: null),
+        WithoutPriority => LatencyAsync(results, window: 24),
         _ => throw new ArgumentOutOfRangeException(nameof(scenario)),
     };
 
@@ -56,7 +61,7 @@ public static partial class ChannelScenarios
             $"delivered {stats.Delivered}/{stats.Expected}, duplicates {stats.Duplicates}, lost {stats.Lost}; load {load} → {Machine.LoadAverage()}"));
     }
 
-    private static async Task LatencyAsync(List<Result> results)
+    private static async Task LatencyAsync(List<Result> results, int? window)
     {
         var load = Machine.LoadAverage();
         await using var receiver = await FakeHttpReceiver.StartAsync();
@@ -66,6 +71,7 @@ public static partial class ChannelScenarios
         settings["Notifications:Webhooks:bench:Url"] = receiver.BaseUrl.TrimEnd('/') + "/hook";
         settings["Notifications:Webhooks:bench:Secret"] = "bench-secret";
         settings["Notifications:Webhooks:bench:Provinces:0"] = "TO";
+        if (window is { } w) settings["Telegram:DispatcherWindow"] = w.ToString(CultureInfo.InvariantCulture);
         await using var stack = await EmbeddedStack.StartAsync(settings);
         Log(stack.Label + ", rate limit 25 msg/s, channel " + ChannelId + ", one webhook receiver");
 
@@ -141,12 +147,13 @@ public static partial class ChannelScenarios
         Log($"channel: {channel.Count}/100 slots, p50 {Ms(Percentile(channel, 50))}, p99 {Ms(Percentile(channel, 99))}, max {Ms(channel.LastOrDefault())}");
         Log($"webhook: {webhook.Count}/100 slots, p50 {Ms(Percentile(webhook, 50))}, p99 {Ms(Percentile(webhook, 99))}, max {Ms(webhook.LastOrDefault())}");
         var p99 = Percentile(channel, 99);
-        results.Add(new Result("ch-latency: channel post after the poll, 100 new slots, 25 msg/s, behind a 10,000-DM fan-out",
+        var name = window is null ? "ch-latency" : $"{WithoutPriority} (dispatcher window {window})";
+        results.Add(new Result($"{name}: channel post after the poll, 100 new slots, 25 msg/s, behind a 10,000-DM fan-out",
             "p99 ≤ 1 s",
             $"{channel.Count}/100 slots: p50 {Ms(Percentile(channel, 50))}, p99 {Ms(p99)}, max {Ms(channel.LastOrDefault())}",
             channel.Count == 100 && p99 <= 1000,
             $"{dmsDuring} of the 10,000 DMs sent by the end (the rest still queued ahead of the posts); load {load} → {end}"));
-        results.Add(new Result("ch-latency: webhook delivery after the poll, same 100 slots, one local receiver",
+        results.Add(new Result($"{name}: webhook delivery after the poll, same 100 slots, one local receiver",
             "—",
             $"{webhook.Count}/100 slots: p50 {Ms(Percentile(webhook, 50))}, p99 {Ms(Percentile(webhook, 99))}, max {Ms(webhook.LastOrDefault())}",
             null, "FakeHttpReceiver on 127.0.0.1, answering 200 at once"));

@@ -24,7 +24,7 @@ public static class Program
             "issue3" => Issue3,
             "2c-5prov" or "2c-conc32" => [a],
             "channels" => ChannelScenarios.All,
-            _ when ChannelScenarios.All.Contains(a) => [a],
+            _ when ChannelScenarios.All.Contains(a) || a == ChannelScenarios.WithoutPriority => [a],
             _ when Issue2.Contains(a) || Issue3.Contains(a) => [a],
             _ => throw new ArgumentException($"Unknown scenario '{a}'. Use one or more of: {string.Join(", ", Issue2.Concat(Issue3))}, issue2, issue3, all."),
         }).Distinct().ToList();
@@ -102,7 +102,7 @@ public static class Program
         "3a" => ScaleOutFanOut(),
         "3b" => ScaleOutLatency(),
         "3c" => ScaleOutReplicas(),
-        _ when ChannelScenarios.All.Contains(scenario) => ChannelScenarios.RunAsync(scenario, Results),
+        _ when ChannelScenarios.All.Contains(scenario) || scenario == ChannelScenarios.WithoutPriority => ChannelScenarios.RunAsync(scenario, Results),
         _ => throw new ArgumentOutOfRangeException(nameof(scenario)),
     };
 
