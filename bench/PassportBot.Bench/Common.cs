@@ -160,3 +160,30 @@ public sealed class Db(string provider, string connectionString)
         return samples;
     }
 }
+
+public static class BulkSubscriptions
+{
+    /// <summary>Inserts users and their subscriptions with multi-row INSERTs in one transaction (the store has no
+    /// bulk insert; one SubscribeAsync per chat takes minutes on MariaDB). <c>before</c> is the user's
+    /// <c>/before</c> filter ("yyyy-MM-dd") or null. Values are generated here, never user input.</summary>
+    public static async Task InsertAsync(this Db db, IReadOnlyList<(long ChatId, string Province, string? Before)> rows)
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        await using var c = db.Open();
+        await using var tx = await c.BeginTransactionAsync();
+        foreach (var chunk in rows.Chunk(500))
+        {
+            await using var users = c.CreateCommand();
+            users.Transaction = tx;
+            users.CommandText = "INSERT INTO users (chat_id, language, active, deactivated_reason, created_at, updated_at, filter_before) VALUES " +
+                string.Join(", ", chunk.Select(r => $"({r.ChatId}, 'it', 1, NULL, {now}, {now}, {(r.Before is null ? "NULL" : "'" + r.Before + "'")})"));
+            await users.ExecuteNonQueryAsync();
+            await using var subs = c.CreateCommand();
+            subs.Transaction = tx;
+            subs.CommandText = "INSERT INTO subscriptions (chat_id, province, created_at) VALUES " +
+                string.Join(", ", chunk.Select(r => $"({r.ChatId}, '{r.Province}', {now})"));
+            await subs.ExecuteNonQueryAsync();
+        }
+        await tx.CommitAsync();
+    }
+}

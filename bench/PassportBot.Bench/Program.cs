@@ -11,6 +11,7 @@ public static class Program
 {
     private static readonly string[] Issue2 = ["fake", "2a", "2b", "2c", "2d"];
     private static readonly string[] Issue3 = ["3a", "3b", "3c"];
+    private static readonly string[] Issue7 = ["7a", "7b"];
     private static readonly List<Result> Results = [];
     private static FanOutStats? _embedded10k;
 
@@ -22,11 +23,12 @@ public static class Program
             "all" => Issue2.Concat(Issue3),
             "issue2" => Issue2,
             "issue3" => Issue3,
+            "issue7" => Issue7,
             "2c-5prov" or "2c-conc32" => [a],
             "channels" => ChannelScenarios.All,
             _ when ChannelScenarios.All.Contains(a) || a == ChannelScenarios.WithoutPriority => [a],
-            _ when Issue2.Contains(a) || Issue3.Contains(a) => [a],
-            _ => throw new ArgumentException($"Unknown scenario '{a}'. Use one or more of: {string.Join(", ", Issue2.Concat(Issue3))}, issue2, issue3, all."),
+            _ when Issue2.Contains(a) || Issue3.Contains(a) || Issue7.Contains(a) => [a],
+            _ => throw new ArgumentException($"Unknown scenario '{a}'. Use one or more of: {string.Join(", ", Issue2.Concat(Issue3).Concat(Issue7).Concat(ChannelScenarios.All))}, {ChannelScenarios.WithoutPriority}, issue2, issue3, issue7, channels, all."),
         }).Distinct().ToList();
 
         var startedAt = DateTimeOffset.UtcNow;
@@ -102,6 +104,8 @@ public static class Program
         "3a" => ScaleOutFanOut(),
         "3b" => ScaleOutLatency(),
         "3c" => ScaleOutReplicas(),
+        "7a" => FilteredEmbedded(),
+        "7b" => FilteredScaleOut(),
         _ when ChannelScenarios.All.Contains(scenario) || scenario == ChannelScenarios.WithoutPriority => ChannelScenarios.RunAsync(scenario, Results),
         _ => throw new ArgumentOutOfRangeException(nameof(scenario)),
     };
@@ -329,6 +333,44 @@ public static class Program
         Results.Add(new Result("3c scale-out, 2 avail-handlers + 2 dispatchers, 10,000 chats / 10 provinces", "0 duplicates, 0 lost",
             $"{s.Duplicates} duplicates, {s.Lost} lost; {s.EndToEndRate:0} msg/s end to end", s.Duplicates == 0 && s.Lost == 0 && s.Delivered == s.Expected,
             $"every chat counted at the fake: {s.DistinctChats} distinct of {s.Expected}, {s.Delivered} sendMessage; dispatcher {s.DispatchRate:0} msg/s; checked 3 s after the last; {string.Join("; ", announcedBy)}"));
+    }
+
+    // ---- issue 7 -------------------------------------------------------------------------------------------
+
+    private static async Task FilteredEmbedded()
+    {
+        using var timer = new HandlerTimer();
+        await using var stack = await EmbeddedStack.StartAsync();
+        Log(stack.Label + "; 10,000 TO subscribers, half filtered out; up to 30 rounds of one new slot");
+        var s = await Scenarios.FilteredRoundsAsync(stack, 10_000, 30, TimeSpan.FromSeconds(200), 7_000_000, timer);
+        AddFiltered("7a embedded", s, 50, withHandler: true);
+    }
+
+    private static async Task FilteredScaleOut()
+    {
+        await using var stack = await ScaleOutStack.StartAsync(1, 1);
+        Log(stack.Label + "; 10,000 TO subscribers, half filtered out; up to 30 rounds of one new slot");
+        var s = await Scenarios.FilteredRoundsAsync(stack, 10_000, 30, TimeSpan.FromSeconds(200), 8_000_000, null);
+        AddFiltered("7b scale-out (RabbitMQ + MariaDB, one process per role)", s, 150, withHandler: false);
+    }
+
+    private static void AddFiltered(string name, FilteredStats s, double target, bool withHandler)
+    {
+        var first = s.First;
+        var last = s.Last;
+        var handler = s.Handler;
+        var r1 = s.Rounds.FirstOrDefault();
+        var loadNow = Machine.LoadAverage();
+        Log($"{name}: {s.Rounds.Count}/{s.Planned} rounds; first send p50 {Ms(Percentile(first, 50))}, p95 {Ms(Percentile(first, 95))}, p99 {Ms(Percentile(first, 99))}; last send p50 {Ms(Percentile(last, 50))}, max {Ms(last.LastOrDefault())}; exact {s.Exact}");
+        Results.Add(new Result($"{name}: 10,000 TO subscribers, half with /before excluding the slot; {s.Rounds.Count} new slots one after another",
+            $"exactly {s.Wanted} messaged per slot; poll→first send p99 ≤ {target:0} ms",
+            $"poll→first send p50 {Ms(Percentile(first, 50))}, p95 {Ms(Percentile(first, 95))}, p99 {Ms(Percentile(first, 99))}; poll→last send p50 {Percentile(last, 50) / 1000:0.00} s, max {last.LastOrDefault() / 1000:0.00} s; " +
+            (s.Exact ? $"every slot: exactly the {s.Wanted} unfiltered chats, once each" : "NOT exact: " + string.Join(", ", s.Rounds.Where(r => r.Delivered != r.Wanted || r.Duplicates + r.Lost + r.Unwanted > 0).Select(r => $"round {r.Round}: {r.Delivered}/{r.Wanted}, dup {r.Duplicates}, lost {r.Lost}, filtered messaged {r.Unwanted}"))),
+            s.Exact && Percentile(first, 99) <= target && s.Rounds.Count > 0,
+            (r1 is null ? "" : $"round 1 (first fan-out after start): first send {Ms(r1.FirstMs)}, last {r1.LastMs / 1000:0.00} s; ") +
+            $"{s.Wanted / (Percentile(last, 50) / 1000):0} msg/s poll→last (median round); " +
+            (withHandler && handler.Count > 0 ? $"handler 'apply poll' span of the announcing poll: p50 {Ms(Percentile(handler, 50))}, p95 {Ms(Percentile(handler, 95))}, max {Ms(handler[^1])} ({handler.Count} polls); polls with no change p50 {Ms(s.IdleHandlerMedianMs ?? double.NaN)}; " : "") +
+            $"load average at end {loadNow}"));
     }
 
     /// <summary>Access to the fakes of a child-process run, for the helpers of <see cref="Stack"/>.</summary>

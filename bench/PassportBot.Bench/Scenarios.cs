@@ -139,3 +139,98 @@ public static partial class Scenarios
     public static List<(long, string)> Chats(long first, int count, IReadOnlyList<string> provinces) =>
         Enumerable.Range(0, count).Select(i => (first + i, provinces[i % provinces.Count])).ToList();
 }
+
+/// <summary>Durations of the handler's "apply poll" span (the poll's transaction) in this process, for the polls
+/// that announced slots; the embedded shape only (the scale-out handler runs in another process).</summary>
+public sealed class HandlerTimer : IDisposable
+{
+    private readonly ActivityListener _listener;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(DateTimeOffset End, double Ms, int Announced)> _spans = new();
+
+    public HandlerTimer()
+    {
+        _listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == PassportBot.Observability.PassportBotTelemetry.Name,
+            // Only the poll's span is recorded; its children are not created.
+            Sample = (ref ActivityCreationOptions<ActivityContext> o) => o.Name == "apply poll" ? ActivitySamplingResult.AllDataAndRecorded : ActivitySamplingResult.None,
+            ActivityStopped = a =>
+            {
+                if (a.OperationName != "apply poll") return;
+                var announced = a.GetTagItem(PassportBot.Observability.TelemetryTags.SlotsAnnounced) is int n ? n : 0;
+                _spans.Enqueue((new DateTimeOffset(a.StartTimeUtc + a.Duration, TimeSpan.Zero), a.Duration.TotalMilliseconds, announced));
+            },
+        };
+        ActivitySource.AddActivityListener(_listener);
+    }
+
+    public IReadOnlyList<(DateTimeOffset End, double Ms, int Announced)> Spans => _spans.ToArray();
+
+    public void Dispose() => _listener.Dispose();
+}
+
+public sealed record FilteredRound(int Round, DateTimeOffset PolledAt, double FirstMs, double LastMs, int Delivered, int Wanted, int Duplicates, int Lost, int Unwanted, double? HandlerMs);
+
+public sealed record FilteredStats(int Subscribers, int Wanted, IReadOnlyList<FilteredRound> Rounds, int Planned, double? IdleHandlerMedianMs)
+{
+    public bool Exact => Rounds.Count > 0 && Rounds.All(r => r.Delivered == r.Wanted && r.Duplicates == 0 && r.Lost == 0 && r.Unwanted == 0);
+    public List<double> First => Rounds.Select(r => r.FirstMs).Order().ToList();
+    public List<double> Last => Rounds.Select(r => r.LastMs).Order().ToList();
+    public List<double> Handler => Rounds.Where(r => r.HandlerMs is not null).Select(r => r.HandlerMs!.Value).Order().ToList();
+}
+
+public static partial class Scenarios
+{
+    /// <summary>Issue 7's shape: <paramref name="subscribers"/> chats follow TO, every other one with a /before filter
+    /// that excludes every new slot; then one new slot per round, one round after the other, each waited for until its
+    /// messages arrived. Per round: poll (slot first_seen) → first and → last sendMessage of that slot at the fake,
+    /// and who got it (exactly the unfiltered half, once each).</summary>
+    public static async Task<FilteredStats> FilteredRoundsAsync(Stack stack, int subscribers, int rounds, TimeSpan budget, long chatBase, HandlerTimer? timer)
+    {
+        var today = stack.Simulator.World.Today;
+        var excluded = today.AddDays(1).ToString("yyyy-MM-dd", Inv);
+        var rows = Enumerable.Range(0, subscribers).Select(i => (chatBase + i, "TO", i % 2 == 0 ? null : excluded)).ToList();
+        var wanted = rows.Where(r => r.Item3 is null).Select(r => r.Item1).ToHashSet();
+        var all = rows.Select(r => r.Item1).ToHashSet();
+        var sw = Stopwatch.StartNew();
+        await stack.Db.InsertAsync(rows);
+        Log($"inserted {subscribers} TO subscribers ({wanted.Count} unfiltered, {subscribers - wanted.Count} with /before {excluded}) in {sw.Elapsed.TotalSeconds:0.0} s");
+        if (!await stack.WaitPolledAsync(["TO"], 2, TimeSpan.FromSeconds(60))) Log("warning: TO was not polled twice within 60 s");
+
+        var office = stack.Office("TO");
+        var date = today.AddDays(30);
+        var dateText = date.ToString("dd/MM/yyyy", Inv);
+        var results = new List<FilteredRound>();
+        var budgetClock = Stopwatch.StartNew();
+        for (var r = 0; r < rounds && budgetClock.Elapsed < budget; r++)
+        {
+            var time = new TimeOnly(6, 0).AddMinutes(r);
+            var needle = $"{dateText} ore {time:HH:mm}";
+            var start = stack.Telegram.Calls.Count;
+            var roundStart = DateTimeOffset.UtcNow;
+            stack.Simulator.World.AddSlot(office, date, time, 3);
+            bool Mine(BotApiCall c) => c.Is("sendMessage") && c.Succeeded && c.ChatId is { } id && all.Contains(id) && (c.Text ?? "").Contains(needle, StringComparison.Ordinal);
+            var done = await WaitAsync(() => stack.Telegram.Calls.Skip(start).Count(Mine) >= wanted.Count, TimeSpan.FromSeconds(90), TimeSpan.FromMilliseconds(20));
+            // Stragglers (duplicates, filtered chats wrongly messaged) would arrive right after.
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+            var sends = stack.Telegram.Calls.Skip(start).Where(Mine).OrderBy(c => c.At).ToList();
+            var firstSeen = stack.Db.FirstSeen(date.ToString("yyyy-MM-dd", Inv));
+            if (!firstSeen.TryGetValue((office, date.ToString("yyyy-MM-dd", Inv), time.ToString("HH:mm", Inv)), out var polledMs) || sends.Count == 0)
+            {
+                Log($"round {r + 1}: no slot row or no sends (timed out: {!done})");
+                continue;
+            }
+            var polledAt = DateTimeOffset.FromUnixTimeMilliseconds(polledMs);
+            var perChat = sends.GroupBy(c => c.ChatId!.Value).ToDictionary(g => g.Key, g => g.Count());
+            var handler = timer?.Spans.Where(s => s.Announced > 0 && s.End >= roundStart).Select(s => (double?)s.Ms).FirstOrDefault();
+            results.Add(new FilteredRound(r + 1, polledAt,
+                (sends[0].At - polledAt).TotalMilliseconds, (sends[^1].At - polledAt).TotalMilliseconds,
+                sends.Count, wanted.Count, perChat.Values.Sum(n => n - 1), wanted.Count(c => !perChat.ContainsKey(c)),
+                perChat.Keys.Count(c => !wanted.Contains(c)), handler));
+            var last = results[^1];
+            Log($"round {r + 1}: first send +{last.FirstMs:0.0} ms, last +{last.LastMs:0} ms, {last.Delivered}/{last.Wanted} (dup {last.Duplicates}, lost {last.Lost}, filtered-out chats messaged {last.Unwanted}), handler {(handler is null ? "n/a" : handler.Value.ToString("0.0", Inv) + " ms")}; load {Machine.LoadAverage()}{(done ? "" : " TIMED OUT")}");
+        }
+        var idle = timer?.Spans.Where(s => s.Announced == 0).Select(s => s.Ms).Order().ToList();
+        return new FilteredStats(subscribers, wanted.Count, results, rounds, idle is { Count: > 0 } ? Percentile(idle, 50) : null);
+    }
+}

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using PassportBot.Domain.Texts;
 using PassportBot.Messaging;
+using PassportBot.Messaging.RabbitMq;
 using PassportBot.Storage;
 using PassportBot.Watch.Cli;
 
@@ -23,18 +24,19 @@ public static class CommandLine
     /// <summary>Runs the command line as the process was started: in the language of <c>--lang</c> or of the system.</summary>
     public static Task<int> InvokeAsync(string[] args)
     {
-        var language = DisplayLanguage.Resolve(args, Environment.GetEnvironmentVariable, CultureInfo.CurrentUICulture);
+        var system = CultureInfo.CurrentUICulture;
+        var language = DisplayLanguage.Resolve(args, Environment.GetEnvironmentVariable, system);
         // System.CommandLine's own words (usage, parse errors) come from its resources for the UI culture.
         CultureInfo.CurrentUICulture = DisplayLanguage.Culture(language);
-        return Build(args, Environment.GetEnvironmentVariable).Parse(args).InvokeAsync();
+        return Build(args, Environment.GetEnvironmentVariable, system).Parse(args).InvokeAsync();
     }
 
     /// <summary>The command tree. Its help and the <c>watch</c> family's messages speak the language of <c>--lang</c>
-    /// in <paramref name="args"/>, else the system's (<paramref name="environment"/>: LC_ALL, LC_MESSAGES, LANG);
-    /// with neither, English.</summary>
-    public static RootCommand Build(IReadOnlyList<string>? args = null, Func<string, string?>? environment = null)
+    /// in <paramref name="args"/>, else the system's (<paramref name="environment"/>: LC_ALL, LC_MESSAGES, LANG, then
+    /// <paramref name="uiCulture"/>); with none of them, English.</summary>
+    public static RootCommand Build(IReadOnlyList<string>? args = null, Func<string, string?>? environment = null, CultureInfo? uiCulture = null)
     {
-        var language = DisplayLanguage.Resolve(args ?? [], environment ?? (_ => null), CultureInfo.InvariantCulture);
+        var language = DisplayLanguage.Resolve(args ?? [], environment ?? (_ => null), uiCulture ?? CultureInfo.InvariantCulture);
         var t = TextCatalog.For(language).Cli;
         var root = new RootCommand(t.Root);
 
@@ -48,19 +50,24 @@ public static class CommandLine
         root.Subcommands.Add(Role("web", t.Web, Roles.Web));
         root.Subcommands.Add(MigrateCommand(t));
         root.Subcommands.Add(DeadLetterCommand(t));
+        root.Subcommands.Add(QueuesCommand());
         foreach (var c in WatchCommands.Create((configuration, configArgs) => PassportBotHost.Configure(configuration, "Production", configArgs, null), language))
             root.Subcommands.Add(c);
         ReportConfigurationErrors(root);
-        SpeakInHelp(root, DisplayLanguage.Culture(language));
+        SpeakInHelp(root, t, DisplayLanguage.Culture(language));
         return root;
     }
 
     /// <summary>The help output's own words ("Usage:", "Options:") in the chosen language, also when the tree is
     /// invoked in-process without <see cref="InvokeAsync(string[])"/>.</summary>
-    private static void SpeakInHelp(RootCommand root, CultureInfo culture)
+    private static void SpeakInHelp(RootCommand root, CliTexts t, CultureInfo culture)
     {
-        if (root.Options.OfType<HelpOption>().FirstOrDefault() is { Action: SynchronousCommandLineAction help } option)
-            option.Action = new CultureAction(help, culture);
+        if (root.Options.OfType<HelpOption>().FirstOrDefault() is { } option)
+        {
+            option.Description = t.HelpOption;
+            if (option.Action is SynchronousCommandLineAction help) option.Action = new CultureAction(help, culture);
+        }
+        if (root.Options.OfType<VersionOption>().FirstOrDefault() is { } version) version.Description = t.VersionOption;
     }
 
     private sealed class CultureAction(SynchronousCommandLineAction inner, CultureInfo culture) : SynchronousCommandLineAction
@@ -86,6 +93,7 @@ public static class CommandLine
             await using var app = builder.BuildApp();
             ValidateConfiguration(app.Services);
             PortCheck.ThrowIfInUse(PassportBotHost.WebUrls(app.Configuration));
+            await BusTopologyCheck.ThrowIfMismatchedAsync(app.Services, ct).ConfigureAwait(false);
             await app.RunAsync(ct).ConfigureAwait(false);
             return 0;
         });
@@ -148,6 +156,33 @@ public static class CommandLine
         return dlq;
     }
 
+    private static Command QueuesCommand()
+    {
+        var upgrade = new Command("upgrade",
+            "Redeclare RabbitMQ queues left with other arguments by an earlier version, keeping their messages. Stop every role first.")
+        { TreatUnmatchedTokensAsErrors = false };
+        upgrade.SetAction(async (parse, ct) =>
+        {
+            CheckArguments(parse);
+            var output = parse.InvocationConfiguration.Output;
+            await using var app = BusOnly(parse.UnmatchedTokens);
+            if (app.Services.GetRequiredService<IMessageBus>() is not RabbitMqMessageBus bus)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync("queues upgrade is for the RabbitMQ transport (Bus:Provider=rabbitmq).").ConfigureAwait(false);
+                return UsageErrorExitCode;
+            }
+            foreach (var r in await bus.UpgradeQueuesAsync(ct).ConfigureAwait(false))
+                await output.WriteLineAsync(r.Redeclared ? $"{r.Queue}: declared anew, {r.Moved} message(s) kept"
+                    : r.Moved > 0 ? $"{r.Queue}: up to date, {r.Moved} message(s) moved back from an interrupted upgrade"
+                    : $"{r.Queue}: up to date").ConfigureAwait(false);
+            return 0;
+        });
+
+        var queues = new Command("queues", "Maintain the RabbitMQ queues.");
+        queues.Subcommands.Add(upgrade);
+        return queues;
+    }
+
     // Checked here rather than with a parser validator: a parse error exits with 1 and prints the whole help.
     private static bool TryGetQueue(ParseResult parse, Option<string> option, out string name)
     {
@@ -199,6 +234,9 @@ public static class CommandLine
                     return true;
                 case StartupConfigurationException startup:
                     failures.AddRange(startup.Failures);
+                    return true;
+                case BusTopologyException topology:
+                    failures.Add(topology.Message);
                     return true;
                 case AggregateException aggregate:
                     return aggregate.InnerExceptions.All(Collect);

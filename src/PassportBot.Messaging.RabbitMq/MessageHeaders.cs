@@ -11,6 +11,10 @@ internal static class MessageHeaders
     public const string Attempts = "x-attempts";
     public const string Reason = "x-reason";
     public const string DeadAt = "x-dead-at";
+    /// <summary>Set by a quorum queue on a redelivery: how many earlier deliveries of the message ended unsettled.</summary>
+    public const string DeliveryCount = "x-delivery-count";
+    /// <summary>Set by the broker when it dead-letters a message itself (e.g. <c>delivery_limit</c>).</summary>
+    public const string FirstDeathReason = "x-first-death-reason";
     /// <summary>W3C trace context of the publisher, so the consumer's span continues the same trace.</summary>
     public const string TraceParent = MessagingTracing.TraceParentHeader;
     public const string ContentType = "application/json";
@@ -38,7 +42,7 @@ internal static class MessageHeaders
             foreach (var (key, value) in source.Headers)
             {
                 // The broker's own dead-letter history grows on every retry round; it is of no use downstream.
-                if (key is not ("x-death" or "x-first-death-exchange" or "x-first-death-queue" or "x-first-death-reason" or "x-last-death-exchange" or "x-last-death-queue" or "x-last-death-reason"))
+                if (key is not ("x-death" or "x-first-death-exchange" or "x-first-death-queue" or "x-first-death-reason" or "x-last-death-exchange" or "x-last-death-queue" or "x-last-death-reason" or DeliveryCount))
                     properties.Headers[key] = value;
             }
         }

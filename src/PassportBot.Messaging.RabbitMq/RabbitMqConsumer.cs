@@ -135,7 +135,8 @@ internal sealed partial class RabbitMqConsumer<T> : IAsyncDisposable
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
-            // Stopped mid-handling: not the message's fault; back to the queue without counting an attempt.
+            // Stopped mid-handling: not the message's fault; back to the queue without counting a failed attempt
+            // (the quorum queue counts it as an unsettled delivery, as it would if the process had died here).
             await _channel!.BasicNackAsync(delivery.DeliveryTag, multiple: false, requeue: true, CancellationToken.None).ConfigureAwait(false);
             return;
         }
@@ -175,7 +176,7 @@ internal sealed partial class RabbitMqConsumer<T> : IAsyncDisposable
         ]);
         var deadLetters = _topology.DeadLetterQueue(_queue);
         await _publisher.PublishAsync([deadLetters], [new AmqpMessage(deadLetters.Name, delivery.Body, properties)], cancellationToken).ConfigureAwait(false);
-        PassportBotMetrics.DeadLettered(_queue);
+        DeadLetterMetrics.Record(_queue, delivery.Body.Span);
     }
 
     private async Task AckAsync(BasicDeliverEventArgs delivery) =>

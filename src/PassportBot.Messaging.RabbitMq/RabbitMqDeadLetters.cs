@@ -6,13 +6,10 @@ namespace PassportBot.Messaging.RabbitMq;
 /// <summary>Operator access to <c>&lt;queue&gt;.dlq</c>: peek without losing anything, and replay with confirms.</summary>
 internal sealed class RabbitMqDeadLetters(
     RabbitMqConnection connection,
-    ConfirmedPublisher publisher,
+    QueueMover mover,
     RabbitMqTopology topology,
     TopologyDeclarer declarer)
 {
-    // Replay moves at most this many per round trip, so a large replay never holds everything unacked at once.
-    private const int ReplayBatch = 500;
-
     /// <summary>Reads without consuming: basic.get, then one multiple nack with requeue puts them back in order.</summary>
     public async Task<IReadOnlyList<DeadLetter>> ListAsync(string queue, int max, CancellationToken cancellationToken)
     {
@@ -38,37 +35,35 @@ internal sealed class RabbitMqDeadLetters(
     public async Task<int> ReplayAsync(string queue, int max, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(max);
-        var target = topology.QueueWithDeadLetters(queue);
-        await declarer.EnsureAsync(target, cancellationToken).ConfigureAwait(false);
-        await using var channel = await connection.CreateChannelAsync(null, cancellationToken).ConfigureAwait(false);
-        var moved = 0;
-        while (moved < max)
-        {
-            var batch = new List<AmqpMessage>();
-            ulong lastTag = 0;
-            while (batch.Count < Math.Min(ReplayBatch, max - moved))
-            {
-                var result = await channel.BasicGetAsync(topology.DeadLetterQueueName(queue), autoAck: false, cancellationToken).ConfigureAwait(false);
-                if (result is null) break;
-                lastTag = result.DeliveryTag;
-                // A replayed message starts afresh: full attempts, no dead-letter marks.
-                var properties = MessageHeaders.CopyForRepublish(result.BasicProperties,
-                    [new(MessageHeaders.Attempts, null), new(MessageHeaders.Reason, null), new(MessageHeaders.DeadAt, null)]);
-                batch.Add(new AmqpMessage(topology.QueueName(queue), result.Body.ToArray(), properties));
-            }
-            if (batch.Count == 0) break;
-            await publisher.PublishAsync(target, batch, cancellationToken).ConfigureAwait(false);
-            await channel.BasicAckAsync(lastTag, multiple: true, cancellationToken).ConfigureAwait(false);
-            moved += batch.Count;
-        }
-        await channel.CloseAsync(cancellationToken).ConfigureAwait(false);
-        return moved;
+        await declarer.EnsureAsync(topology.QueueWithDeadLetters(queue), cancellationToken).ConfigureAwait(false);
+        // A replayed message starts afresh: full attempts, no dead-letter marks (CopyForRepublish drops the broker's).
+        return await mover.MoveAsync(topology.DeadLetterQueueName(queue), topology.WorkQueue(queue),
+            properties => MessageHeaders.CopyForRepublish(properties,
+                [new(MessageHeaders.Attempts, null), new(MessageHeaders.Reason, null), new(MessageHeaders.DeadAt, null)]),
+            max, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The reason of a message the broker dead-lettered itself (a work queue's delivery limit).</summary>
+    private static string? BrokerReason(IReadOnlyBasicProperties properties) =>
+        MessageHeaders.ReadString(properties, MessageHeaders.FirstDeathReason) switch
+        {
+            null => null,
+            RabbitMqTopology.DeliveryLimitReason =>
+                $"Delivered {QueueTopology.DeliveryLimit} times without being settled: its consumer stopped or crashed while handling it each time.",
+            var other => "Dead-lettered by the broker: " + other,
+        };
+
+    /// <summary>Failed handler calls (<c>x-attempts</c>), or for the delivery limit the deliveries that ended
+    /// unsettled (the broker keeps no count on the dead letter, but the limit fixes it).</summary>
+    private static int Attempts(IReadOnlyBasicProperties properties) =>
+        MessageHeaders.FailedAttempts(properties) is > 0 and var failed ? failed
+        : MessageHeaders.ReadString(properties, MessageHeaders.FirstDeathReason) == RabbitMqTopology.DeliveryLimitReason ? QueueTopology.DeliveryLimit
+        : 0;
 
     private static DeadLetter ToDeadLetter(string queue, BasicGetResult result) => new(
         queue,
         Encoding.UTF8.GetString(result.Body.Span),
-        MessageHeaders.ReadString(result.BasicProperties, MessageHeaders.Reason),
-        MessageHeaders.FailedAttempts(result.BasicProperties),
+        MessageHeaders.ReadString(result.BasicProperties, MessageHeaders.Reason) ?? BrokerReason(result.BasicProperties),
+        Attempts(result.BasicProperties),
         MessageHeaders.ReadTimestamp(result.BasicProperties, MessageHeaders.DeadAt));
 }

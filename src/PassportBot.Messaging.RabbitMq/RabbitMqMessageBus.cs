@@ -22,6 +22,7 @@ public sealed class RabbitMqMessageBus : IMessageBus, IDeadLetterQueue, IBusHeal
     private readonly TopologyDeclarer _declarer;
     private readonly ConfirmedPublisher _publisher;
     private readonly RabbitMqDeadLetters _deadLetters;
+    private readonly QueueUpgrade _upgrade;
     private readonly TimeProvider _timeProvider;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ConcurrentDictionary<IAsyncDisposable, bool> _consumers = new();
@@ -36,10 +37,12 @@ public sealed class RabbitMqMessageBus : IMessageBus, IDeadLetterQueue, IBusHeal
         _connection = new RabbitMqConnection(bus.ConnectionString, $"passportbot {Environment.MachineName} pid {Environment.ProcessId}",
             loggerFactory.CreateLogger<RabbitMqConnection>());
         _channels = new PublisherChannelPool(_connection, maxChannels: Math.Max(4, Environment.ProcessorCount * 2));
-        _topology = new RabbitMqTopology(bus.QueuePrefix);
+        _topology = new RabbitMqTopology(bus.QueuePrefix, bus.DeadLetterMaxLength);
         _declarer = new TopologyDeclarer(_connection);
         _publisher = new ConfirmedPublisher(_connection, _channels, _declarer, loggerFactory.CreateLogger<ConfirmedPublisher>());
-        _deadLetters = new RabbitMqDeadLetters(_connection, _publisher, _topology, _declarer);
+        var mover = new QueueMover(_connection, _publisher);
+        _deadLetters = new RabbitMqDeadLetters(_connection, mover, _topology, _declarer);
+        _upgrade = new QueueUpgrade(_connection, _topology, _declarer, mover);
     }
 
     public RabbitMqMessageBus(BusOptions options)
@@ -109,6 +112,19 @@ public sealed class RabbitMqMessageBus : IMessageBus, IDeadLetterQueue, IBusHeal
             return 0;
         }
     }
+
+    /// <summary>Declares every work and dead-letter queue. A queue that exists with other arguments fails with a
+    /// <see cref="BusTopologyException"/> (one line: the queue and what to do); roles check this at start.</summary>
+    public async Task DeclareTopologyAsync(CancellationToken cancellationToken)
+    {
+        foreach (var queue in Queues.AllNames)
+            await _declarer.EnsureAsync(_topology.QueueWithDeadLetters(queue), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Redeclares the queues whose arguments differ from this version's, keeping their messages
+    /// (<c>passportbot queues upgrade</c>; every role must be stopped).</summary>
+    public Task<IReadOnlyList<QueueUpgradeResult>> UpgradeQueuesAsync(CancellationToken cancellationToken) =>
+        _upgrade.RunAsync(cancellationToken);
 
     public Task<IReadOnlyList<DeadLetter>> ListAsync(string queueName, int max, CancellationToken cancellationToken) =>
         _deadLetters.ListAsync(queueName, max, cancellationToken);

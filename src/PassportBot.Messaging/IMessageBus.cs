@@ -63,4 +63,13 @@ public sealed class BusOptions
     public string? ConnectionString { get; set; }
     /// <summary>Prefix for queue names (tests isolate themselves with it).</summary>
     public string QueuePrefix { get; set; } = "";
+
+    /// <summary>Dead letters kept per queue; past it the oldest are dropped. On RabbitMQ this is the dead-letter
+    /// queues' <c>x-max-length</c>, fixed when a queue is first declared.</summary>
+    public int DeadLetterMaxLength { get; set; } = QueueTopology.DeadLetterMaxLength;
+
+    public const int MinDeadLetterMaxLength = 1;
+
+    /// <summary>A million dead letters is already more than anyone reads; the cap exists to bound the broker's disk.</summary>
+    public const int MaxDeadLetterMaxLength = 1_000_000;
 }

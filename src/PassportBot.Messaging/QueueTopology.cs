@@ -20,8 +20,8 @@ public static class QueueTopology
     /// that messages merely in flight during a few restarts in a row are not dead-lettered with it.</summary>
     public const int DeliveryLimit = 10;
 
-    /// <summary>Dead letters kept per queue; beyond it the oldest are dropped, so a flood of failures cannot fill
-    /// the broker's disk (or the embedded database).</summary>
+    /// <summary>Dead letters kept per queue by default (<see cref="BusOptions.DeadLetterMaxLength"/>); beyond it the
+    /// oldest are dropped, so a flood of failures cannot fill the broker's disk (or the embedded database).</summary>
     public const int DeadLetterMaxLength = 10_000;
 
     /// <summary>Returns the effective single-active-consumer setting; throws for a request the queue cannot honour.</summary>

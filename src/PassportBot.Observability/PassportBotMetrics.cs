@@ -41,7 +41,8 @@ public static class PassportBotMetrics
         "passportbot.messages.rate_limited", "{response}", "429 Too Many Requests answers from Telegram (all sending pauses for retry_after).");
 
     private static readonly Counter<long> DeadLetteredCounter = PassportBotTelemetry.Meter.CreateCounter<long>(
-        "passportbot.messages.dead_lettered", "{message}", "Messages moved to a dead-letter queue, by queue.");
+        "passportbot.messages.dead_lettered", "{message}",
+        "Messages moved to a dead-letter queue, by queue and, for notifications, by the kind of target they were for (telegram, webhook, ntfy; unknown when unreadable).");
 
     private static readonly Histogram<double> DeliveryLatency = PassportBotTelemetry.Meter.CreateHistogram(
         "passportbot.message.delivery.duration", "s", "From the poll response that showed a slot to Telegram accepting the message about it.",
@@ -114,8 +115,14 @@ public static class PassportBotMetrics
     public static void MessageRateLimited(long chatId) =>
         RateLimited.Add(1, new KeyValuePair<string, object?>(TelemetryTags.TargetKind, TargetKind(chatId)));
 
-    public static void DeadLettered(string queue) =>
-        DeadLetteredCounter.Add(1, new KeyValuePair<string, object?>(TelemetryTags.MessagingDestination, queue));
+    /// <param name="targetKind">telegram, webhook, ntfy or unknown for a notification; null for a queue that carries
+    /// none (the tag is then left out).</param>
+    public static void DeadLettered(string queue, string? targetKind = null)
+    {
+        var tags = new TagList { { TelemetryTags.MessagingDestination, queue } };
+        if (targetKind is not null) tags.Add(TelemetryTags.TargetKind, targetKind);
+        DeadLetteredCounter.Add(1, tags);
+    }
 
     public static void OutboxRelayed(TimeSpan waited)
     {

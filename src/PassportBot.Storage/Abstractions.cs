@@ -92,6 +92,9 @@ public interface IProvinceUnitOfWork : IAsyncDisposable
     /// <summary>Adds messages to the transactional outbox; they become visible to the relay on commit.</summary>
     Task EnqueueAsync(string queue, IReadOnlyCollection<string> payloads, DateTimeOffset at, CancellationToken cancellationToken);
 
+    /// <summary>Adds a fan-out job (see <see cref="IFanOutJobStore"/>); it becomes visible to expanders on commit.</summary>
+    Task AddFanOutJobAsync(string id, string payload, DateTimeOffset at, CancellationToken cancellationToken);
+
     Task CommitAsync(CancellationToken cancellationToken);
 }
 
@@ -106,6 +109,32 @@ public interface IOutboxStore
 
     /// <summary>Removes published entries.</summary>
     Task DeleteAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken);
+
+    Task<long> CountAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>Where an expansion stopped: the last subscriber written, by its place in the job's order
+/// (<paramref name="OrderKey"/>, then <paramref name="ChatId"/>).</summary>
+public readonly record struct FanOutCursor(long OrderKey, long ChatId);
+
+public sealed record FanOutJobEntry(string Id, string Province, string Payload, DateTimeOffset CreatedAt, FanOutCursor? Cursor);
+
+/// <summary>Fan-out jobs: what a poll decided to tell a province's subscribers, committed with the poll and expanded
+/// into outbox rows afterwards, chunk by chunk. An expander holds a job under a lease; a job whose expander died
+/// is taken over when its lease expires and continues from its cursor.</summary>
+public interface IFanOutJobStore
+{
+    /// <summary>Claims the oldest job that is free, whose lease expired or that <paramref name="owner"/> already
+    /// holds; null when there is none.</summary>
+    Task<FanOutJobEntry?> ClaimNextAsync(string owner, TimeSpan lease, CancellationToken cancellationToken);
+
+    /// <summary>In one transaction: renews <paramref name="owner"/>'s lease, adds the chunk's messages to the outbox
+    /// and moves the cursor to <paramref name="next"/>, or deletes the job when <paramref name="next"/> is null (the
+    /// last chunk). False, with nothing written, when the job is no longer held by <paramref name="owner"/>.</summary>
+    Task<bool> SaveChunkAsync(string id, string owner, TimeSpan lease, string queue, IReadOnlyCollection<string> payloads, FanOutCursor? next, CancellationToken cancellationToken);
+
+    /// <summary>Gives a held job up so that any expander may continue it at once.</summary>
+    Task ReleaseAsync(string id, string owner, CancellationToken cancellationToken);
 
     Task<long> CountAsync(CancellationToken cancellationToken);
 }

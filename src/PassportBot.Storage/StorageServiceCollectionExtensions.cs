@@ -31,6 +31,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<ISubscriptionStore, SubscriptionStore>();
         services.TryAddSingleton<IAvailabilityStore, AvailabilityStore>();
         services.TryAddSingleton<IOutboxStore, OutboxStore>();
+        services.TryAddSingleton<IFanOutJobStore, FanOutJobStore>();
         services.TryAddSingleton<IDashboardQueries, DashboardQueries>();
         services.TryAddSingleton<ISettingsStore, SettingsStore>();
         services.TryAddSingleton<ILeaseStore, LeaseStore>();

@@ -65,6 +65,7 @@ public static class TelegramServiceCollectionExtensions
         services.TryAddSingleton<BotConversation>();
         services.TryAddSingleton<AdminCommands>();
         services.TryAddSingleton<OfficeLookup>();
+        services.TryAddSingleton<TownLookupLimiter>();
         services.TryAddSingleton<FilterConversation>();
         services.TryAddSingleton<TextCommandHandler>();
         services.TryAddSingleton<CallbackQueryHandler>();

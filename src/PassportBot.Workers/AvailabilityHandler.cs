@@ -11,12 +11,14 @@ using PassportBot.Targets;
 namespace PassportBot.Workers;
 
 /// <summary>Applies one poll to the stored slots with the domain's <see cref="SlotPipeline"/> in one transaction
-/// that holds the province's lock, and writes what to tell subscribers in that same transaction: a slot is
-/// announced once, even across crashes, restarts and concurrent handler replicas.</summary>
+/// that holds the province's lock, and writes what to tell in that same transaction: the webhook and ntfy target
+/// messages, and one fan-out job for the subscribers (expanded after the commit by the <see cref="FanOutExpander"/>,
+/// so the transaction's size does not grow with the subscriber count). A slot is announced once, even across
+/// crashes, restarts and concurrent handler replicas.</summary>
 public sealed partial class AvailabilityHandler(
     IAvailabilityStore store,
-    ISubscriptionStore subscriptions,
     OutboxSignal outboxSignal,
+    FanOutSignal fanOutSignal,
     IOptions<WorkersOptions> options,
     TimeProvider time,
     ILogger<AvailabilityHandler> logger,
@@ -47,36 +49,38 @@ public sealed partial class AvailabilityHandler(
         await uow.SaveSlotsAsync(outcome.Changes, poll.PolledAt, cancellationToken).ConfigureAwait(false);
 
         var offices = await OfficesAsync(uow, poll, outcome.Closures, cancellationToken).ConfigureAwait(false);
-        var job = new FanOutJob(province, update.PollId, poll.PolledAt, outcome.Announcements, Gone(outcome.Closures, offices));
+        var job = FanOutJob.From(province, update.PollId, poll.PolledAt, outcome.Announcements, Gone(outcome.Closures, offices));
         var now = time.GetUtcNow();
-        // Webhook and ntfy targets first: the relay then hands them to their own queue before the bulk DMs.
+        // Webhook and ntfy targets are few: written now, so the relay hands them to their own queue first.
         var built = TargetMessages(province, outcome, offices, update.PollId, poll.PolledAt, now);
+        // Channel posts are few too (one per office, merged under the channel's budget), and go before the direct messages.
         built.AddRange(channels?.Build(province, outcome.Announcements, job.Gone, update.PollId, poll.PolledAt, now) ?? []);
-        if (!job.IsEmpty)
-        {
-            var subscribers = await subscriptions.ListSubscribersAsync(province, cancellationToken).ConfigureAwait(false);
-            built.AddRange(FanOut.Build(job, subscribers, now, Random.Shared));
-        }
+        // The outbox rows and the job carry this span's context, so the relay, the fan-out and the send continue the poll's trace.
+        using var enqueue = built.Count > 0 || !job.IsEmpty ? PassportBotTelemetry.Source.StartActivity("outbox write") : null;
+        enqueue?.SetTag(TelemetryTags.MessagingBatchCount, built.Count);
+        var traceParent = MessagingTracing.CurrentTraceParent();
         if (built.Count > 0)
         {
-            // The outbox row carries this span's context, so the relay and the send continue the poll's trace.
-            using var enqueue = PassportBotTelemetry.Source.StartActivity("outbox write");
-            enqueue?.SetTag(TelemetryTags.MessagingBatchCount, built.Count);
-            var traceParent = MessagingTracing.CurrentTraceParent();
             var payloads = built.ConvertAll(m => MessageJson.SerializeToString(traceParent is null ? m : m with { TraceParent = traceParent }));
             await uow.EnqueueAsync(Queues.Message.Name, payloads, now, cancellationToken).ConfigureAwait(false);
+        }
+        if (!job.IsEmpty)
+        {
+            // The subscribers' messages: one row, expanded after the commit.
+            await uow.AddFanOutJobAsync(OutgoingMessage.NewId(), MessageJson.SerializeToString(job with { TraceParent = traceParent }), now, cancellationToken).ConfigureAwait(false);
         }
         var messages = built.Count;
 
         await uow.CommitAsync(cancellationToken).ConfigureAwait(false);
         if (messages > 0) outboxSignal.Notify();
+        if (!job.IsEmpty) fanOutSignal.Notify();
         var announcedCount = outcome.Announcements.Sum(a => a.Slots.Count);
         PassportBotMetrics.SlotsAnnounced(province, announcedCount);
         PassportBotMetrics.SlotsClosed(province, outcome.Closures.Count);
         activity?.SetTag(TelemetryTags.SlotsAnnounced, announcedCount);
         activity?.SetTag(TelemetryTags.SlotsClosed, outcome.Closures.Count);
         activity?.SetTag(TelemetryTags.MessagesQueued, messages);
-        LogApplied(update.Operation, province, update.PollId, outcome.Announcements.Sum(a => a.Slots.Count), outcome.Closures.Count, messages);
+        LogApplied(update.Operation, province, update.PollId, outcome.Announcements.Sum(a => a.Slots.Count), outcome.Closures.Count, messages, !job.IsEmpty);
     }
 
     /// <summary>The update as one poll. Version 1 split a poll into INSERT, INSERT SCHEDULED and SET INACTIVE
@@ -138,6 +142,6 @@ public sealed partial class AvailabilityHandler(
 
     private static string Truncate(string? s) => s is null ? "(null)" : s.Length <= 10 ? s : s[..10] + "…";
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "{Operation} {Province} (poll {PollId}): {Announced} slots announced, {Closed} closed, {Messages} messages queued")]
-    private partial void LogApplied(AvailabilityOperation operation, string province, string? pollId, int announced, int closed, int messages);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Operation} {Province} (poll {PollId}): {Announced} slots announced, {Closed} closed, {Messages} target messages queued, subscriber fan-out queued: {FanOut}")]
+    private partial void LogApplied(AvailabilityOperation operation, string province, string? pollId, int announced, int closed, int messages, bool fanOut);
 }

@@ -1,8 +1,8 @@
 namespace PassportBot.Workers;
 
-/// <summary>Wakes the outbox relay in this process as soon as a handler committed outbox entries, so a
-/// notification does not wait for the relay's next poll.</summary>
-public sealed class OutboxSignal
+/// <summary>Wakes a loop in this process as soon as there is work for it, so the work does not wait for the
+/// loop's next poll of the database.</summary>
+public abstract class WakeSignal
 {
     private readonly SemaphoreSlim _signal = new(0, 1);
 
@@ -12,8 +12,8 @@ public sealed class OutboxSignal
         catch (SemaphoreFullException) { /* already signalled */ }
     }
 
-    /// <summary>Returns when signalled or after <paramref name="timeout"/>, whichever comes first; the relay
-    /// drains the outbox either way.</summary>
+    /// <summary>Returns when signalled or after <paramref name="timeout"/>, whichever comes first; the loop
+    /// looks for work either way.</summary>
     public async Task WaitAsync(TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -25,3 +25,9 @@ public sealed class OutboxSignal
         cancellationToken.ThrowIfCancellationRequested();
     }
 }
+
+/// <summary>Wakes the outbox relay in this process as soon as outbox entries were committed.</summary>
+public sealed class OutboxSignal : WakeSignal;
+
+/// <summary>Wakes the fan-out expander in this process as soon as a handler committed a fan-out job.</summary>
+public sealed class FanOutSignal : WakeSignal;

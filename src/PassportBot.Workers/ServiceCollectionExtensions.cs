@@ -18,10 +18,14 @@ public static class ServiceCollectionExtensions
             .ValidateDataAnnotations()
             .Validate(o => o.GraceWindow >= TimeSpan.Zero, "Workers:GraceWindow must not be negative.")
             .Validate(o => o.PollerTick > TimeSpan.Zero, "Workers:PollerTick must be positive.")
+            .Validate(o => o.FanOutLease > TimeSpan.Zero, "Workers:FanOutLease must be positive.")
+            .Validate(o => o.FanOutPollInterval > TimeSpan.Zero, "Workers:FanOutPollInterval must be positive.")
             .ValidateOnStart();
         services.AddOptions<AdminOptions>().Bind(configuration.GetSection("Telegram"));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<OutboxSignal>();
+        services.TryAddSingleton<FanOutSignal>();
+        services.TryAddSingleton<FanOutExpander>();
         // Webhook and ntfy targets the availability handler fans out to, beside subscribers.
         services.AddNotificationTargetOptions(configuration);
         // Province channels get their posts in the poll's transaction too.
@@ -43,12 +47,13 @@ public static class ServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>The availability handler role, with the outbox relay that publishes what it writes.</summary>
+    /// <summary>The availability handler role, with the fan-out expander and the outbox relay that publish what it writes.</summary>
     public static IServiceCollection AddAvailabilityHandler(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddWorkerCore(configuration);
         services.TryAddSingleton<AvailabilityHandler>();
         services.AddHostedService<AvailabilityHandlerService>();
+        if (!services.Any(d => d.ImplementationType == typeof(FanOutExpanderService))) services.AddHostedService<FanOutExpanderService>();
         services.AddOutboxRelay(configuration);
         // The role that writes slot history also prunes it.
         if (!services.Any(d => d.ImplementationType == typeof(RetentionService))) services.AddHostedService<RetentionService>();

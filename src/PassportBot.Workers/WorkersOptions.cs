@@ -40,6 +40,21 @@ public sealed class WorkersOptions
 
     /// <summary>How long a relay owns the entries it claimed before another may take them.</summary>
     public TimeSpan RelayLease { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Subscribers expanded per fan-out chunk (one transaction, then the relay is woken).</summary>
+    [Range(1, 10_000)]
+    public int FanOutChunkSize { get; set; } = 250;
+
+    /// <summary>Fan-out jobs expanded at once per process (jobs of different polls run in parallel).</summary>
+    [Range(1, 16)]
+    public int FanOutConcurrency { get; set; } = 2;
+
+    /// <summary>How long an expander owns a fan-out job without writing a chunk before another may continue it
+    /// (after a crash, the job resumes within this time).</summary>
+    public TimeSpan FanOutLease { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often the expander looks for jobs of other processes (a crashed replica's, once its lease expired).</summary>
+    public TimeSpan FanOutPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 }
 
 /// <summary>Who gets operator alerts: <c>Telegram:AdminChatIds</c>.</summary>

@@ -9,6 +9,7 @@ using PassportBot.Domain.Texts;
 namespace PassportBot.Cli.Tests;
 
 /// <summary>The <c>passportbot</c> command tree run in-process, with its output captured.</summary>
+[Collection(nameof(CommandLineTests))]
 public sealed class CommandLineTests
 {
     private static Task<(int ExitCode, string Output)> RunAsync(params string[] args) => RunAsync(_ => null, args);
@@ -70,6 +71,14 @@ public sealed class CommandLineTests
         Assert.DoesNotContain("Options:", output);
         foreach (var name in new[] { "run", "watch", "offices", "town" })
             Assert.Matches(new Regex($@"^\s+{Regex.Escape(name)}(\s|$)", RegexOptions.Multiline), output);
+    }
+
+    [Fact]
+    public void Without_locale_variables_an_Italian_UI_culture_gives_Italian_help()
+    {
+        var root = CommandLine.Build(["--help"], _ => null, System.Globalization.CultureInfo.GetCultureInfo("it-IT"));
+        Assert.Equal(TextCatalog.It.Cli.Root, root.Description);
+        Assert.Equal(TextCatalog.En.Cli.Root, CommandLine.Build(["--help"], _ => null, System.Globalization.CultureInfo.GetCultureInfo("en-US")).Description);
     }
 
     [Theory]

@@ -44,4 +44,22 @@ public sealed class InMemoryBusTests(ITestOutputHelper output) : BusContractTest
         Assert.Equal(clock.GetUtcNow(), letter.DeadAt);
         Assert.Equal(3, Volatile.Read(ref calls));
     }
+
+    [Fact]
+    public async Task Dead_letters_are_capped_at_Bus_DeadLetterMaxLength_keeping_the_newest()
+    {
+        var bus = new InMemoryMessageBus(TimeProvider.System, NullLogger<InMemoryMessageBus>.Instance, journal: null,
+            Microsoft.Extensions.Options.Options.Create(new BusOptions { DeadLetterMaxLength = 3 }));
+        var messages = Enumerable.Range(0, 7).Select(TestMessages.Outgoing).ToList();
+        await using var consumer = await bus.ConsumeAsync(Queues.Message, (_, _) => throw new PoisonMessageException("never deliverable"),
+            new ConsumerOptions { SingleActiveConsumer = true }, CancellationToken.None);
+        await bus.PublishManyAsync(Queues.Message, messages, CancellationToken.None);
+
+        // Dead-lettered in order: the last one there means all were.
+        await Wait.UntilAsync(async () => (await bus.ListAsync(Queues.Message.Name, 100, CancellationToken.None)).LastOrDefault()?.Body.Contains(messages[^1].Id) == true,
+            Timeout, "the last message dead-lettered");
+        var kept = (await bus.ListAsync(Queues.Message.Name, 100, CancellationToken.None))
+            .Select(l => MessageJson.Deserialize<OutgoingMessage>(System.Text.Encoding.UTF8.GetBytes(l.Body)).Id);
+        Assert.Equal(messages.TakeLast(3).Select(m => m.Id), kept);
+    }
 }

@@ -1,3 +1,4 @@
+using PassportBot.Testing;
 using Xunit.Abstractions;
 
 namespace PassportBot.Observability.Tests;
@@ -59,6 +60,44 @@ public sealed class MetricsEndpointTests(ITestOutputHelper output)
         Assert.DoesNotContain(system.Simulator.Credentials.Cookie, after.Body, StringComparison.Ordinal);
         Assert.DoesNotContain(system.Simulator.Credentials.CsrfToken, after.Body, StringComparison.Ordinal);
         Assert.DoesNotContain("1000", after.Samples().SelectMany(s => s.Labels.Values));
+    }
+
+    [Fact]
+    public async Task A_dead_lettered_notification_is_counted_by_target_kind_and_queue()
+    {
+        // A webhook that refuses every delivery (400): the target consumer dead-letters each event at once.
+        await using var refuser = await FakeHttpReceiver.StartAsync();
+        refuser.DefaultStatus = 400;
+        const string secret = "webhook-secret-never-in-metrics";
+        await using var system = await RunningSystem.StartAsync(extra: new Dictionary<string, string?>
+        {
+            ["Notifications:Webhooks:refuser:Url"] = refuser.BaseUrl + "/hook",
+            ["Notifications:Webhooks:refuser:Secret"] = secret,
+            ["Notifications:Webhooks:refuser:Provinces:0"] = "TO",
+        });
+        var office = system.AlwaysBookableOffice("TOPQ60");
+        await system.SubscribeAsync(1000, "TO");
+        await Eventually.TrueAsync(async () => (await ScrapeAsync(system)).Sum("passportbot_agenda_polls_total", ("passportbot_province", "TO"), ("passportbot_outcome", "success")) >= 1,
+            Timeout, "a successful poll of TO");
+
+        system.Simulator.World.AddSlot(office, system.Day(3), new TimeOnly(17, 0), 2);
+        await refuser.WaitForAsync(r => r.Count >= 1, Timeout);
+
+        PrometheusText metrics = null!;
+        await Eventually.TrueAsync(async () =>
+        {
+            metrics = await ScrapeAsync(system);
+            return metrics.Sum("passportbot_messages_dead_lettered_total", ("passportbot_target_kind", "webhook"), ("messaging_destination_name", "targets")) >= 1;
+        }, Timeout, "the webhook dead letter counted under target kind webhook and queue targets");
+
+        var deadLettered = metrics.Samples().Where(s => s.Name == "passportbot_messages_dead_lettered_total").ToList();
+        foreach (var sample in deadLettered) output.WriteLine($"{sample.Name}{{{string.Join(",", sample.Labels.Select(l => $"{l.Key}={l.Value}"))}}} {sample.Value}");
+        // The subscriber's Telegram message went through: nothing of Telegram's is dead.
+        Assert.Equal(0, metrics.Sum("passportbot_messages_dead_lettered_total", ("passportbot_target_kind", "telegram")));
+        Assert.All(deadLettered.Where(s => s.Labels.GetValueOrDefault("messaging_destination_name") is "message" or "targets"),
+            s => Assert.Contains(s.Labels.GetValueOrDefault("passportbot_target_kind"), new[] { "webhook", "telegram", "ntfy", "unknown" }));
+        Assert.DoesNotContain(secret, metrics.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("/hook", metrics.Body, StringComparison.Ordinal);
     }
 
     private static async Task<PrometheusText> ScrapeAsync(RunningSystem system)

@@ -16,12 +16,12 @@ public sealed class TraceTests(ITestOutputHelper output)
     /// <summary>From the send back to the poll, each span's parent, nearest first.</summary>
     private static readonly string[] Chain =
     [
-        "send telegram", "process message", "send message", "outbox relay", "outbox write", "apply poll",
+        "send telegram", "process message", "send message", "outbox relay", "fan-out", "outbox write", "apply poll",
         "process new_availabilities", "send new_availabilities", "poll",
     ];
 
     [Fact]
-    public async Task One_slot_is_one_trace_from_the_poll_through_the_outbox_and_the_queues_to_the_send_with_no_secret_in_it()
+    public async Task One_slot_is_one_trace_from_the_poll_through_the_outbox_the_fan_out_and_the_queues_to_the_send_with_no_secret_in_it()
     {
         var spans = new ConcurrentQueue<Activity>();
         await using var system = await RunningSystem.StartAsync(

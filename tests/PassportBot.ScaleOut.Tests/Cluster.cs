@@ -195,20 +195,17 @@ public sealed class Cluster : IAsyncDisposable
 
     // ---- RabbitMQ ---------------------------------------------------------------------------------------
 
-    public async Task<uint> ConsumerCountAsync(string queue)
+    /// <summary>Consumers registered on a queue, and how many of them receive (on the single-active-consumer
+    /// <c>message</c> queue: 1, the others wait). From <c>rabbitmqctl list_consumers</c>, which lists waiting
+    /// consumers too: on quorum queues the consumer count of <c>queue.declare-ok</c> counts neither reliably.</summary>
+    public async Task<(int Registered, int Active)> ConsumersAsync(string queue)
     {
-        var factory = new ConnectionFactory { Uri = new Uri(RabbitUri) };
-        await using var connection = await factory.CreateConnectionAsync();
-        await using var channel = await connection.CreateChannelAsync();
-        try
-        {
-            var ok = await channel.QueueDeclarePassiveAsync(QueuePrefix + queue);
-            return ok.ConsumerCount;
-        }
-        catch (OperationInterruptedException)
-        {
-            return 0; // not declared yet
-        }
+        var vhost = new ConnectionFactory { Uri = new Uri(RabbitUri) }.VirtualHost;
+        var (code, output) = await Shell.RunAsync("rabbitmqctl", ["-q", "list_consumers", "-p", vhost, "queue_name", "active", "--formatter", "json"], TimeSpan.FromSeconds(60));
+        if (code != 0) throw new InvalidOperationException($"rabbitmqctl list_consumers failed: {output}");
+        var consumers = JsonDocument.Parse(output).RootElement.EnumerateArray()
+            .Where(c => c.GetProperty("queue_name").GetString() == QueuePrefix + queue).ToList();
+        return (consumers.Count, consumers.Count(c => c.GetProperty("active").GetBoolean()));
     }
 
     private static async Task EnsureBrokerReachableAsync(string uri)

@@ -20,7 +20,22 @@ public sealed class EmbeddedCrashTests(ITestOutputHelper output)
     private const int SendsInFlight = 12;
 
     [Fact]
-    public async Task Killing_run_mid_fan_out_loses_no_message_and_repeats_at_most_the_sends_in_flight()
+    public Task Killing_run_mid_fan_out_loses_no_message_and_repeats_at_most_the_sends_in_flight() =>
+        KillAndRestartAsync(Subscribers, new Dictionary<string, string?>(), killAfterSends: 60, expectJobPending: false);
+
+    /// <summary>Killed while the fan-out is still being expanded into the outbox (one subscriber per chunk, so the
+    /// expansion outlasts the first sends): the restarted process continues the job from its cursor once the dead
+    /// process's lease expired, and every subscriber still gets the message, once.</summary>
+    [Fact]
+    public Task Killing_run_while_the_fan_out_is_being_expanded_resumes_it_and_loses_no_message() =>
+        KillAndRestartAsync(400, new Dictionary<string, string?>
+        {
+            ["Workers:FanOutChunkSize"] = "1",
+            ["Workers:FanOutLease"] = "00:00:03",
+            ["Workers:FanOutPollInterval"] = "00:00:00.200",
+        }, killAfterSends: 1, expectJobPending: true);
+
+    private async Task KillAndRestartAsync(int subscribers, Dictionary<string, string?> settings, int killAfterSends, bool expectJobPending)
     {
         await using var simulator = new AgendaSimulator(new AgendaSimulatorSettings { Seed = 7 });
         await simulator.StartAsync();
@@ -52,7 +67,7 @@ public sealed class EmbeddedCrashTests(ITestOutputHelper output)
                 ["Workers:PollJitter"] = "00:00:00",
                 ["Workers:RelayPollInterval"] = "00:00:00.100",
                 ["Logging:LogLevel:Default"] = "Warning",
-            }.ToDictionary(kv => "PASSPORTBOT_" + kv.Key.Replace(":", "__"), kv => kv.Value);
+            }.Concat(settings).ToDictionary(kv => "PASSPORTBOT_" + kv.Key.Replace(":", "__"), kv => kv.Value);
             RoleProcess Start(string command)
             {
                 var port = RoleProcess.FreePort();
@@ -67,7 +82,7 @@ public sealed class EmbeddedCrashTests(ITestOutputHelper output)
             await using (var storage = Storage(connectionString))
             {
                 var subscriptions = storage.GetRequiredService<ISubscriptionStore>();
-                for (long chat = 1; chat <= Subscribers; chat++) await subscriptions.SubscribeAsync(chat, "TO", Language.Italian, default);
+                for (long chat = 1; chat <= subscribers; chat++) await subscriptions.SubscribeAsync(chat, "TO", Language.Italian, default);
             }
             var office = simulator.World.GetOffice("TOPQ60");
             simulator.World.SetBookableFrom(office.Id, TimeOnly.MinValue);
@@ -83,20 +98,26 @@ public sealed class EmbeddedCrashTests(ITestOutputHelper output)
                 .Where(m => m.ChatId is not null && m.Text is { } t && t.Contains(text, StringComparison.Ordinal))
                 .GroupBy(m => m.ChatId!.Value).ToDictionary(g => g.Key, g => g.Count());
 
-            await Eventually.TrueAsync(() => Received().Count >= 60, Cluster.Timeout, "60 subscribers served", Tails);
+            await Eventually.TrueAsync(() => Received().Count >= killAfterSends, Cluster.Timeout, $"{killAfterSends} subscribers served", Tails);
             run.Kill();
             await run.WaitForExitAsync(Cluster.Timeout);
             var atKill = Received().Count;
+            await using (var storage = Storage(connectionString))
+            {
+                var pending = await storage.GetRequiredService<IFanOutJobStore>().CountAsync(default);
+                output.WriteLine($"fan-out jobs left by the killed process: {pending}");
+                if (expectJobPending) Assert.True(pending == 1, $"the fan-out was fully expanded before the kill ({atKill} sends by then): the test did not kill mid-expansion");
+            }
 
             var restarted = Start("run");
             await restarted.WaitUntilAnsweringAsync(Cluster.Timeout);
             try
             {
-                await Eventually.TrueAsync(() => Received().Count == Subscribers, Cluster.Timeout, "every subscriber served after the restart");
+                await Eventually.TrueAsync(() => Received().Count == subscribers, Cluster.Timeout, "every subscriber served after the restart");
             }
             catch (TimeoutException)
             {
-                Assert.Fail($"SIGKILL after {atKill} of {Subscribers} sends, then a restart: {Subscribers - Received().Count} subscribers never got the message.\n{Tails()}");
+                Assert.Fail($"SIGKILL after {atKill} of {subscribers} sends, then a restart: {subscribers - Received().Count} subscribers never got the message.\n{Tails()}");
             }
             // Copies repeated by the crash, if any, arrive with the rest of the fan-out; wait for a few more polls anyway.
             polls = simulator.Calls.OfficeListCalls("TO");
@@ -104,8 +125,8 @@ public sealed class EmbeddedCrashTests(ITestOutputHelper output)
 
             var received = Received();
             var duplicates = received.Values.Sum(n => n - 1);
-            output.WriteLine($"SIGKILL after {atKill} of {Subscribers} sends; after the restart {received.Count} of {Subscribers} served, {Subscribers - received.Count} lost, {duplicates} duplicates");
-            Assert.Equal(Subscribers, received.Count);
+            output.WriteLine($"SIGKILL after {atKill} of {subscribers} sends; after the restart {received.Count} of {subscribers} served, {subscribers - received.Count} lost, {duplicates} duplicates");
+            Assert.Equal(subscribers, received.Count);
             Assert.True(duplicates <= SendsInFlight, $"{duplicates} duplicates, more than the {SendsInFlight} sends in flight.");
             Assert.False(restarted.HasExited, restarted.Tail);
         }

@@ -83,7 +83,7 @@ public sealed class ReplicaTests(ITestOutputHelper output)
 
         var processes = new[] { cluster.Start("poller"), cluster.Start("avail-handler"), cluster.Start("avail-handler"), cluster.Start("avail-handler"), cluster.Start("dispatcher") };
         await Cluster.WaitAnsweringAsync(processes);
-        await Eventually.TrueAsync(async () => await cluster.ConsumerCountAsync("new_availabilities") == 3, Cluster.Timeout, "3 consumers on new_availabilities", cluster.Tails);
+        await Eventually.TrueAsync(async () => await cluster.ConsumersAsync("new_availabilities") == (3, 3), Cluster.Timeout, "3 consumers on new_availabilities", cluster.Tails);
         foreach (var p in provinces) await cluster.WaitForPollsAsync(p, 1);
 
         var slots = new List<SlotKey>();
@@ -141,9 +141,10 @@ public sealed class ReplicaTests(ITestOutputHelper output)
         string[] dispatcherOptions = ["Telegram:PaidBroadcast=false", "Telegram:MaxMessagesPerSecond=15", "Telegram:PerChatInterval=00:00:01"];
         // The first consumer registered on the single-active-consumer queue is the active one.
         var active = await cluster.StartReadyAsync("dispatcher", dispatcherOptions);
-        await Eventually.TrueAsync(async () => await cluster.ConsumerCountAsync("message") == 1, Cluster.Timeout, "first dispatcher consuming", cluster.Tails);
+        await Eventually.TrueAsync(async () => await cluster.ConsumersAsync("message") == (1, 1), Cluster.Timeout, "first dispatcher consuming", cluster.Tails);
         var standby = await cluster.StartReadyAsync("dispatcher", dispatcherOptions);
-        await Eventually.TrueAsync(async () => await cluster.ConsumerCountAsync("message") == 2, Cluster.Timeout, "second dispatcher registered", cluster.Tails);
+        // Registered and waiting: the queue lets only the first one receive.
+        await Eventually.TrueAsync(async () => await cluster.ConsumersAsync("message") == (2, 1), Cluster.Timeout, "second dispatcher registered as the standby", cluster.Tails);
         await Cluster.WaitAnsweringAsync(workers);
         await cluster.WaitForPollsAsync("TO", 1);
 

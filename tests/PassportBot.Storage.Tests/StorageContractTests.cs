@@ -365,6 +365,51 @@ public abstract class StorageContractTests(ITestOutputHelper output) : IAsyncLif
     }
 
     [Fact]
+    public async Task Fan_out_jobs_are_committed_with_the_poll_leased_to_one_expander_resumed_from_their_cursor_and_deleted_with_their_last_chunk()
+    {
+        var lease = TimeSpan.FromSeconds(30);
+        var jobs = Store.FanOutJobs;
+        async Task AddAsync(string id, bool commit)
+        {
+            await using var uow = await Store.Availability.BeginAsync("TO", None);
+            await uow.AddFanOutJobAsync(id, "payload " + id, Clock.GetUtcNow(), None);
+            if (commit) await uow.CommitAsync(None);
+            Clock.Advance(TimeSpan.FromMilliseconds(1));
+        }
+        await AddAsync("job-a", commit: true);
+        await AddAsync("job-rolled-back", commit: false);
+        await AddAsync("job-b", commit: true);
+        Assert.Equal(2, await jobs.CountAsync(None));
+
+        var a = await jobs.ClaimNextAsync("x", lease, None);
+        Assert.Equal(("job-a", "TO", "payload job-a", (FanOutCursor?)null), (a!.Id, a.Province, a.Payload, a.Cursor));
+        Assert.Equal("job-b", (await jobs.ClaimNextAsync("y", lease, None))!.Id);
+        Assert.Null(await jobs.ClaimNextAsync("z", lease, None));
+
+        // A chunk: its messages and the cursor in one transaction; only the holder may write one.
+        var cursor = new FanOutCursor(-8_000_000_000_000_000_000, 42);
+        Assert.True(await jobs.SaveChunkAsync("job-a", "x", lease, "message", ["m1", "m2"], cursor, None));
+        Assert.False(await jobs.SaveChunkAsync("job-a", "z", lease, "message", ["m3"], new FanOutCursor(1, 1), None));
+        Assert.Equal(2, await Store.Outbox.CountAsync(None));
+
+        // A released job is free at once; an expired lease frees it too, with the cursor of its last chunk.
+        await jobs.ReleaseAsync("job-b", "y", None);
+        Assert.Equal("job-b", (await jobs.ClaimNextAsync("z", lease, None))!.Id);
+        Clock.Advance(lease - TimeSpan.FromSeconds(1));
+        Assert.Null(await jobs.ClaimNextAsync("w", lease, None));
+        Clock.Advance(TimeSpan.FromSeconds(2));
+        var resumed = await jobs.ClaimNextAsync("w", lease, None);
+        Assert.Equal(("job-a", (FanOutCursor?)cursor), (resumed!.Id, resumed.Cursor));
+        Assert.False(await jobs.SaveChunkAsync("job-a", "x", lease, "message", ["stale"], null, None));
+
+        Assert.True(await jobs.SaveChunkAsync("job-a", "w", lease, "message", ["m3"], null, None));
+        Assert.Equal(["m1", "m2", "m3"], (await Store.Outbox.ClaimAsync("relay", 10, lease, None)).Select(e => e.Payload));
+        Assert.Equal(1, await jobs.CountAsync(None));
+        Assert.True(await jobs.SaveChunkAsync("job-b", "z", lease, "message", [], null, None));
+        Assert.Equal(0, await jobs.CountAsync(None));
+    }
+
+    [Fact]
     public async Task Outbox_claims_oldest_first_hides_claimed_entries_until_the_lease_expires()
     {
         await EnqueueAsync(5);

@@ -29,6 +29,7 @@ internal sealed class StorageHarness : IAsyncDisposable
     public ISubscriptionStore Subscriptions => Get<ISubscriptionStore>();
     public IAvailabilityStore Availability => Get<IAvailabilityStore>();
     public IOutboxStore Outbox => Get<IOutboxStore>();
+    public IFanOutJobStore FanOutJobs => Get<IFanOutJobStore>();
     public IDashboardQueries Dashboard => Get<IDashboardQueries>();
     public ISettingsStore Settings => Get<ISettingsStore>();
     public ILeaseStore Leases => Get<ILeaseStore>();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using PassportBot.Agenda;
 using PassportBot.Agenda.Simulator.Hosting;
 
@@ -61,5 +62,29 @@ public sealed class TownBotTests : BotTestBase
 
         var (usage, _) = await SayAsync(Chat, "/town");
         Assert.Contains("/town Moncalieri", usage.Text);
+    }
+
+    [Fact]
+    public async Task Look_ups_are_limited_per_chat_so_chatter_cannot_drive_the_site_on_the_operators_session()
+    {
+        const long chatty = 4005, other = 4006;
+        var calls = Host.Services.GetRequiredService<PassportBot.Agenda.Simulator.AgendaSimulator>().Calls;
+        var before = calls.Count(PassportBot.Agenda.Simulator.Server.SimulatorEndpoint.MunicipalitySearch);
+
+        for (var i = 0; i < PassportBot.Telegram.Bot.TownLookupLimiter.PerChatPerMinute; i++)
+        {
+            var (answer, _) = await SayAsync(chatty, "carbonia");
+            Assert.Contains("Questura di Cagliari", answer.Text);
+        }
+        var (refused, _) = await SayAsync(chatty, "/town Carbonia");
+        Assert.Contains("Troppe ricerche di comuni", refused.Text);
+        var (chatter, _) = await SayAsync(chatty, "carbonia");
+        Assert.Contains("Usa i pulsanti", chatter.Text);
+        Assert.Equal(PassportBot.Telegram.Bot.TownLookupLimiter.PerChatPerMinute,
+            calls.Count(PassportBot.Agenda.Simulator.Server.SimulatorEndpoint.MunicipalitySearch) - before);
+
+        // Another chat is not held back by the first one.
+        var (served, _) = await SayAsync(other, "/town Carbonia");
+        Assert.Contains("Questura di Cagliari", served.Text);
     }
 }

@@ -26,18 +26,18 @@ public sealed class WorkerHarness : IAsyncDisposable
 
     public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
 
-    public static async Task<WorkerHarness> StartAsync(string provider, IDictionary<string, string?>? settings = null)
+    public static async Task<WorkerHarness> StartAsync(string provider, IDictionary<string, string?>? settings = null, TimeProvider? time = null)
     {
         var (connectionString, drop) = await TestDatabases.CreateAsync(provider);
-        var provider2 = await CreateProviderAsync(provider, connectionString, settings);
+        var provider2 = await CreateProviderAsync(provider, connectionString, settings, time);
         return new WorkerHarness(provider2, drop, connectionString);
     }
 
     /// <summary>A second set of services over the same database, as a restarted or second process would have.</summary>
-    public Task<ServiceProvider> RestartAsync(string provider, IDictionary<string, string?>? settings = null) =>
-        CreateProviderAsync(provider, ConnectionString, settings);
+    public Task<ServiceProvider> RestartAsync(string provider, IDictionary<string, string?>? settings = null, TimeProvider? time = null) =>
+        CreateProviderAsync(provider, ConnectionString, settings, time);
 
-    private static async Task<ServiceProvider> CreateProviderAsync(string provider, string connectionString, IDictionary<string, string?>? settings)
+    private static async Task<ServiceProvider> CreateProviderAsync(string provider, string connectionString, IDictionary<string, string?>? settings, TimeProvider? time)
     {
         var values = new Dictionary<string, string?>
         {
@@ -50,6 +50,7 @@ public sealed class WorkerHarness : IAsyncDisposable
 
         var services = new ServiceCollection();
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
+        if (time is not null) services.AddSingleton(time);
         services.AddPassportBotStorage(configuration);
         services.AddBusOptions(configuration).AddInMemoryBus();
         services.AddWorkerCore(configuration);
@@ -60,9 +61,11 @@ public sealed class WorkerHarness : IAsyncDisposable
         return sp;
     }
 
-    /// <summary>Takes every outbox entry (and removes it), decoded.</summary>
-    public async Task<List<OutgoingMessage>> DrainOutboxAsync(IServiceProvider? services = null)
+    /// <summary>Expands every pending fan-out job, then takes every outbox entry (and removes it), decoded.</summary>
+    public async Task<List<OutgoingMessage>> DrainOutboxAsync(IServiceProvider? services = null, bool expand = true)
     {
+        var expander = (services ?? Services).GetRequiredService<FanOutExpander>();
+        while (expand && await expander.ExpandNextAsync("test-expander", CancellationToken.None)) { }
         var outbox = (services ?? Services).GetRequiredService<IOutboxStore>();
         var all = new List<OutgoingMessage>();
         while (true)

@@ -18,4 +18,6 @@ public sealed record CliTexts
     public required string DlqReplay { get; init; }
     public required string DlqQueue { get; init; }
     public required string DlqMax { get; init; }
+    public required string HelpOption { get; init; }
+    public required string VersionOption { get; init; }
 }

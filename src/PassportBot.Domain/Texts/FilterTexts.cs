@@ -69,6 +69,7 @@ public sealed record FilterTexts
     public required string TownServedBy { get; init; }
     public required string TownMany { get; init; }
     public required string TownUnavailable { get; init; }
+    public required string TownTooMany { get; init; }
     public required string ButtonFollow { get; init; }
 
     public required string Privacy { get; init; }

@@ -126,6 +126,7 @@ public sealed partial record TextCatalog
             TownServedBy = "<b>{0}</b> ({1}) is served by the Questura of {2}.",
             TownMany = "Several municipalities match \"{0}\": pick yours.",
             TownUnavailable = "I cannot look up municipalities right now. Please try again later.",
+            TownTooMany = "Too many municipality look-ups in a short time. Please try again in a minute.",
             ButtonFollow = "➕ Follow {0}",
             Privacy = "<b>What PassportBot stores about you</b>\n• chat id: {0}\n• language: {1}\n• with us since: {2}\n• provinces followed: {3}\n• filters: {4}\n• messages sent: not kept; a message waiting to be sent holds your chat id only until it is delivered.\nThe dashboard and the API show none of this. You can erase all of it with the button below.",
             PrivacyNothing = "I store no data about you.",
@@ -260,6 +261,8 @@ public sealed partial record TextCatalog
             DlqReplay = "Move dead-lettered messages back to their queue.",
             DlqQueue = "Queue whose dead letters to act on (new_user, new_availabilities, message, targets).",
             DlqMax = "At most this many messages.",
+            HelpOption = "Show help and usage information.",
+            VersionOption = "Show version information.",
         },
     };
 }

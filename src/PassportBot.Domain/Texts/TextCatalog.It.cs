@@ -126,6 +126,7 @@ public sealed partial record TextCatalog
             TownServedBy = "<b>{0}</b> ({1}) è servito dalla Questura di {2}.",
             TownMany = "Ho trovato più comuni per «{0}»: scegli il tuo.",
             TownUnavailable = "Non riesco a consultare l'elenco dei comuni adesso. Riprova più tardi.",
+            TownTooMany = "Troppe ricerche di comuni in poco tempo. Riprova tra un minuto.",
             ButtonFollow = "➕ Segui {0}",
             Privacy = "<b>Cosa conserva PassportBot su di te</b>\n• chat id: {0}\n• lingua: {1}\n• con noi dal: {2}\n• province seguite: {3}\n• filtri: {4}\n• messaggi inviati: non li conserviamo; un messaggio in attesa di invio contiene il tuo chat id solo finché non è consegnato.\nLa dashboard e l'API non mostrano nessuno di questi dati. Puoi cancellare tutto con il pulsante qui sotto.",
             PrivacyNothing = "Non conservo nessun dato su di te.",
@@ -260,6 +261,8 @@ public sealed partial record TextCatalog
             DlqReplay = "Rimette i messaggi scartati nella loro coda.",
             DlqQueue = "Coda di cui trattare i messaggi scartati (new_user, new_availabilities, message, targets).",
             DlqMax = "Al massimo questo numero di messaggi.",
+            HelpOption = "Mostra la guida e come si usa.",
+            VersionOption = "Mostra la versione.",
         },
     };
 }

@@ -25,6 +25,9 @@ public sealed class BusOptionsValidator : IValidateOptions<BusOptions>
         if (options.QueuePrefix is null || options.QueuePrefix.Length > 100 || options.QueuePrefix.Any(char.IsWhiteSpace))
             failures.Add("Bus:QueuePrefix must be at most 100 characters without whitespace.");
 
+        if (options.DeadLetterMaxLength is < BusOptions.MinDeadLetterMaxLength or > BusOptions.MaxDeadLetterMaxLength)
+            failures.Add($"Bus:DeadLetterMaxLength must be between {BusOptions.MinDeadLetterMaxLength} and {BusOptions.MaxDeadLetterMaxLength:N0} (default {QueueTopology.DeadLetterMaxLength:N0}).");
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

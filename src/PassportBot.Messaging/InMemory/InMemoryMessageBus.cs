@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using PassportBot.Observability;
 
 namespace PassportBot.Messaging.InMemory;
@@ -22,13 +23,16 @@ public sealed class InMemoryMessageBus : IMessageBus, IDeadLetterQueue, IBusHeal
     private readonly ILogger<InMemoryMessageBus> _logger;
     private readonly IMessageJournal? _journal;
     private readonly SemaphoreSlim _loadGate = new(1, 1);
+    private readonly int _deadLetterMaxLength;
     private volatile bool _loaded;
 
-    public InMemoryMessageBus(TimeProvider timeProvider, ILogger<InMemoryMessageBus> logger, IMessageJournal? journal = null)
+    public InMemoryMessageBus(TimeProvider timeProvider, ILogger<InMemoryMessageBus> logger, IMessageJournal? journal = null,
+        IOptions<BusOptions>? options = null)
     {
         _timeProvider = timeProvider;
         _logger = logger;
         _journal = journal;
+        _deadLetterMaxLength = options?.Value.DeadLetterMaxLength ?? QueueTopology.DeadLetterMaxLength;
         _loaded = journal is null;
     }
 
@@ -127,5 +131,5 @@ public sealed class InMemoryMessageBus : IMessageBus, IDeadLetterQueue, IBusHeal
     /// <summary>Test hook: takes the next ready message's bytes as a consumer would receive them.</summary>
     internal byte[]? TakeRaw(string queueName) => Queue(queueName).Reader.TryRead(out var envelope) ? envelope.Body : null;
 
-    private InMemoryQueue Queue(string name) => _queues.GetOrAdd(name, static (n, bus) => new InMemoryQueue(n, bus._timeProvider, bus._journal, bus._logger), this);
+    private InMemoryQueue Queue(string name) => _queues.GetOrAdd(name, static (n, bus) => new InMemoryQueue(n, bus._timeProvider, bus._journal, bus._logger, bus._deadLetterMaxLength), this);
 }

@@ -1,13 +1,13 @@
 using System.Text;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
-using PassportBot.Observability;
 
 namespace PassportBot.Messaging.InMemory;
 
 /// <summary>One named queue: ready messages, delayed redeliveries and dead letters. With a journal, every change
 /// is written there first, so what the queue holds survives a crash of the process.</summary>
-internal sealed partial class InMemoryQueue(string name, TimeProvider timeProvider, IMessageJournal? journal, ILogger logger)
+internal sealed partial class InMemoryQueue(string name, TimeProvider timeProvider, IMessageJournal? journal, ILogger logger,
+    int deadLetterMaxLength)
 {
     private readonly Channel<InMemoryEnvelope> _ready = Channel.CreateUnbounded<InMemoryEnvelope>();
     private readonly Lock _deadGate = new();
@@ -156,13 +156,13 @@ internal sealed partial class InMemoryQueue(string name, TimeProvider timeProvid
         lock (_deadGate)
         {
             _dead.AddLast((envelope with { Deliveries = 0 }, letter));
-            PassportBotMetrics.DeadLettered(Name);
-            while (_dead.Count > QueueTopology.DeadLetterMaxLength)
+            while (_dead.Count > deadLetterMaxLength)
             {
                 if (_dead.First!.Value.Envelope.JournalId is { } old) dropped.Add(old);
                 _dead.RemoveFirst();
             }
         }
+        DeadLetterMetrics.Record(Name, envelope.Body);
         if (dropped.Count > 0 && journal is not null)
         {
             try

@@ -107,6 +107,21 @@ internal static class Migrations
             [new("ix_sent_messages_sent_at", "sent_at")]),
     ];
 
+    // What a poll decided to tell a province's subscribers, expanded into outbox rows after the poll's commit,
+    // chunk by chunk: cursor_* is the last subscriber written (in the job's order), claimed_* the expanding process's lease.
+    private static readonly TableSpec[] FanOutTables =
+    [
+        new("fanout_jobs",
+            [
+                new("id", ColumnType.ShortText), new("province", ColumnType.ShortText), new("payload", ColumnType.LongText),
+                new("created_at", ColumnType.BigInt),
+                new("cursor_key", ColumnType.BigInt, Nullable: true), new("cursor_chat", ColumnType.BigInt, Nullable: true),
+                new("claimed_by", ColumnType.ShortText, Nullable: true), new("claimed_until", ColumnType.BigInt, Nullable: true),
+            ],
+            ["id"],
+            [new("ix_fanout_jobs_created_at", "created_at")]),
+    ];
+
     public static IReadOnlyList<Migration> All { get; } =
     [
         new(1, "users, subscriptions, offices, slots, outbox, settings, leases",
@@ -114,6 +129,8 @@ internal static class Migrations
         new(2, "per-user slot filters, per-subscription office restriction", _ => FiltersSchema),
         new(3, "bus_messages (embedded bus journal), sent_messages (idempotent dispatch)",
             d => DeliveryTables.SelectMany(d.CreateTable).Select(sql => new SqlStep(sql))),
+        new(4, "fanout_jobs (fan-out expanded after the poll's commit, resumable)",
+            d => FanOutTables.SelectMany(d.CreateTable).Select(sql => new SqlStep(sql))),
     ];
 
     public static int Latest => All[^1].Version;

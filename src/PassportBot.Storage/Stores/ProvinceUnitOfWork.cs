@@ -115,6 +115,12 @@ internal sealed class ProvinceUnitOfWork : IProvinceUnitOfWork
         return _writer.EnqueueAsync(_connection, _transaction, queue, payloads, DbValues.ToUnixMs(at), cancellationToken);
     }
 
+    public Task AddFanOutJobAsync(string id, string payload, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        ThrowIfCompleted();
+        return _writer.AddFanOutJobAsync(_connection, _transaction, id, Province, payload, DbValues.ToUnixMs(at), cancellationToken);
+    }
+
     public async Task CommitAsync(CancellationToken cancellationToken)
     {
         ThrowIfCompleted();

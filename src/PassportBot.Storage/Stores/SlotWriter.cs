@@ -16,6 +16,7 @@ internal sealed class SlotWriter
     private readonly IRowInserter _places;
     private readonly IRowInserter _outbox;
     private readonly IRowInserter _provinceLock;
+    private readonly IRowInserter _fanOutJobs;
 
     public SlotWriter(SqlDialect dialect)
     {
@@ -40,7 +41,13 @@ internal sealed class SlotWriter
             [new("queue", DbType.String), new("payload", DbType.String), new("created_at", DbType.Int64)],
             Conflict.Fail);
         _provinceLock = dialect.CreateInserter("province_locks", [new("province", DbType.String)], Conflict.Ignore("province"));
+        _fanOutJobs = dialect.CreateInserter("fanout_jobs",
+            [new("id", DbType.String), new("province", DbType.String), new("payload", DbType.String), new("created_at", DbType.Int64)],
+            Conflict.Fail);
     }
+
+    public Task AddFanOutJobAsync(DbConnection connection, DbTransaction transaction, string id, string province, string payload, long at, CancellationToken cancellationToken) =>
+        _fanOutJobs.ExecuteAsync(connection, transaction, [[id, province, payload, at]], cancellationToken);
 
     public Task EnsureProvinceLockRowAsync(DbConnection connection, string province, CancellationToken cancellationToken) =>
         _provinceLock.ExecuteAsync(connection, null, [[province]], cancellationToken);

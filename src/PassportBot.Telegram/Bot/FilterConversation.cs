@@ -20,6 +20,7 @@ public sealed partial class FilterConversation(
     BotReplies replies,
     TimeProvider time,
     IServiceProvider services,
+    TownLookupLimiter townLimiter,
     ILogger<FilterConversation> logger)
 {
     private const int MaxTownChoices = 8;
@@ -401,6 +402,12 @@ public sealed partial class FilterConversation(
         var t = TextCatalog.For(chat.Language).Filters;
         var wanted = name.Trim();
         if (wanted.Length > MaxTownLength) wanted = wanted[..MaxTownLength];
+        if (!townLimiter.TryAcquire(chat.ChatId))
+        {
+            LogTownThrottled(chat.ChatId);
+            if (!fromFreeText) await ReplyAsync(chat, t.TownTooMany, null, ct);
+            return false;
+        }
         IReadOnlyList<Municipality> found;
         try
         {
@@ -505,4 +512,7 @@ public sealed partial class FilterConversation(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Municipality lookup failed: {Error}")]
     private partial void LogTownFailed(string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Municipality look-up refused for chat {ChatId}: too many look-ups this minute")]
+    private partial void LogTownThrottled(long chatId);
 }

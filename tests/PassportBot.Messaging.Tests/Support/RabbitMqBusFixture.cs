@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using PassportBot.Messaging.RabbitMq;
 using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
 
 namespace PassportBot.Messaging.Tests.Support;
 
@@ -15,7 +16,7 @@ public sealed class RabbitMqBusFixture : IBusFixture
     private readonly List<string> _rawQueues = [];
     private IConnection? _raw;
 
-    private RabbitMqBusFixture(string connectionString, string prefix, string? vhost)
+    private RabbitMqBusFixture(string connectionString, string prefix, string? vhost, int deadLetterMaxLength = QueueTopology.DeadLetterMaxLength)
     {
         _connectionString = connectionString;
         _prefix = prefix;
@@ -25,6 +26,7 @@ public sealed class RabbitMqBusFixture : IBusFixture
             Provider = "rabbitmq",
             ConnectionString = connectionString,
             QueuePrefix = prefix,
+            DeadLetterMaxLength = deadLetterMaxLength,
         }), TimeProvider.System, NullLoggerFactory.Instance);
     }
 
@@ -34,10 +36,12 @@ public sealed class RabbitMqBusFixture : IBusFixture
 
     public string? VirtualHost => _vhost;
 
-    public static async Task<RabbitMqBusFixture> CreateAsync()
+    public string Prefix => _prefix;
+
+    public static async Task<RabbitMqBusFixture> CreateAsync(int deadLetterMaxLength = QueueTopology.DeadLetterMaxLength)
     {
         var server = await RabbitMqServer.UriAsync();
-        return new RabbitMqBusFixture(server.ToString(), $"t{Guid.NewGuid():N}"[..13] + "_", vhost: null);
+        return new RabbitMqBusFixture(server.ToString(), $"t{Guid.NewGuid():N}"[..13] + "_", vhost: null, deadLetterMaxLength);
     }
 
     /// <summary>A fixture with a vhost of its own, for tests that close every connection of that vhost.</summary>
@@ -65,11 +69,71 @@ public sealed class RabbitMqBusFixture : IBusFixture
         _rawQueues.Add(_prefix + queue);
     }
 
+    /// <summary>What a consumer process that dies while handling a message looks like to the broker: a connection
+    /// that takes one delivery and goes away without settling it. Returns the delivery's headers, or null when
+    /// nothing was delivered within <paramref name="wait"/>.</summary>
+    public async Task<IDictionary<string, object?>?> ReceiveAndDieAsync(string queue, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        var connection = await new ConnectionFactory { Uri = new Uri(_connectionString), AutomaticRecoveryEnabled = false }
+            .CreateConnectionAsync("passportbot-tests-crashing", cancellationToken);
+        await using var _ = connection;
+        var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
+        await channel.BasicQosAsync(0, 1, false, cancellationToken);
+        var delivered = new TaskCompletionSource<IDictionary<string, object?>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var consumer = new AsyncEventingBasicConsumer(channel);
+        consumer.ReceivedAsync += (_, delivery) =>
+        {
+            delivered.TrySetResult(delivery.BasicProperties.Headers is { } h ? new Dictionary<string, object?>(h) : new Dictionary<string, object?>());
+            return Task.CompletedTask;
+        };
+        await channel.BasicConsumeAsync(_prefix + queue, autoAck: false, consumer, cancellationToken);
+        try
+        {
+            return await delivered.Task.WaitAsync(wait, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            return null;
+        }
+        finally
+        {
+            // No ack, no reject: the socket goes away as a killed process's would.
+            await connection.AbortAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Declares a queue with exactly these arguments; throws (PRECONDITION_FAILED) if it exists with others.</summary>
+    public async Task RedeclareAsync(string queue, IDictionary<string, object?> arguments, CancellationToken cancellationToken)
+    {
+        await using var channel = await (await RawAsync()).CreateChannelAsync(cancellationToken: cancellationToken);
+        await channel.QueueDeclareAsync(_prefix + queue, durable: true, exclusive: false, autoDelete: false, arguments: arguments, cancellationToken: cancellationToken);
+    }
+
+    /// <summary>One message taken with a consumer: quorum queues with a single active consumer refuse basic.get.</summary>
     public async Task<byte[]?> TakeRawAsync(string queue, CancellationToken cancellationToken)
     {
         await using var channel = await (await RawAsync()).CreateChannelAsync(cancellationToken: cancellationToken);
-        var result = await channel.BasicGetAsync(_prefix + queue, autoAck: true, cancellationToken);
-        return result?.Body.ToArray();
+        await channel.BasicQosAsync(0, 1, false, cancellationToken);
+        var taken = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var consumer = new AsyncEventingBasicConsumer(channel);
+        consumer.ReceivedAsync += async (_, delivery) =>
+        {
+            if (taken.TrySetResult(delivery.Body.ToArray()))
+                await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false);
+        };
+        var tag = await channel.BasicConsumeAsync(_prefix + queue, autoAck: false, consumer, cancellationToken);
+        try
+        {
+            return await taken.Task.WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            return null;
+        }
+        finally
+        {
+            await channel.BasicCancelAsync(tag, cancellationToken: CancellationToken.None);
+        }
     }
 
     public async ValueTask DisposeAsync()

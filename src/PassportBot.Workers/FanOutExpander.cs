@@ -1,0 +1,158 @@
+using System.Text.Json;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PassportBot.Messaging;
+using PassportBot.Observability;
+using PassportBot.Storage;
+
+namespace PassportBot.Workers;
+
+/// <summary>Turns committed fan-out jobs into outbox rows, a chunk of subscribers per transaction, signalling the
+/// relay after each chunk so the first messages are sent while later chunks are still being written.</summary>
+/// <remarks>Each chunk moves the job's cursor in the transaction that writes its rows, under the expander's lease:
+/// a crash loses at most the chunk being written (it is written again by whoever continues the job), and a chunk
+/// is never written twice. Subscribers (and their filters) are read when the expansion starts or resumes.</remarks>
+public sealed partial class FanOutExpander(
+    IFanOutJobStore jobs,
+    ISubscriptionStore subscriptions,
+    OutboxSignal outboxSignal,
+    FanOutSignal fanOutSignal,
+    IOptions<WorkersOptions> options,
+    TimeProvider time,
+    ILogger<FanOutExpander> logger)
+{
+    /// <summary>Expands the oldest job <paramref name="owner"/> can claim, to its end or until its lease is lost.
+    /// False when there was none. Cancelled, it gives the job up so another expander continues it at once.</summary>
+    public Task<bool> ExpandNextAsync(string owner, CancellationToken cancellationToken) =>
+        ExpandNextAsync(owner, int.MaxValue, cancellationToken);
+
+    /// <summary>As <see cref="ExpandNextAsync(string, CancellationToken)"/>, but stops after <paramref name="maxChunks"/>
+    /// chunks and leaves the job held, as an expander that died there would (until its lease expires).</summary>
+    public async Task<bool> ExpandNextAsync(string owner, int maxChunks, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxChunks);
+        var o = options.Value;
+        var entry = await jobs.ClaimNextAsync(owner, o.FanOutLease, cancellationToken).ConfigureAwait(false);
+        if (entry is null) return false;
+        // There may be more: a sibling loop takes the next job meanwhile.
+        fanOutSignal.Notify();
+
+        FanOutJob job;
+        try
+        {
+            job = MessageJson.Deserialize<FanOutJob>(entry.Payload);
+        }
+        catch (JsonException ex)
+        {
+            LogBadJob(entry.Id, ex.Message);
+            await jobs.SaveChunkAsync(entry.Id, owner, o.FanOutLease, Queues.Message.Name, [], null, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+
+        try
+        {
+            await ExpandAsync(entry, job, owner, o, maxChunks, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            try { await jobs.ReleaseAsync(entry.Id, owner, CancellationToken.None).ConfigureAwait(false); }
+            catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException) { LogReleaseFailed(entry.Id, ex.Message); }
+            throw;
+        }
+        return true;
+    }
+
+    private async Task ExpandAsync(FanOutJobEntry entry, FanOutJob job, string owner, WorkersOptions o, int maxChunks, CancellationToken ct)
+    {
+        using var activity = MessagingTracing.StartContinuation("fan-out", job.TraceParent);
+        activity?.SetTag(TelemetryTags.Province, job.Province);
+        activity?.SetTag(TelemetryTags.PollId, job.PollId);
+        if (activity is not null) job = job with { TraceParent = MessagingTracing.CurrentTraceParent() };
+        var subscribers = await subscriptions.ListSubscribersAsync(job.Province, ct).ConfigureAwait(false);
+        var order = FanOut.Order(entry.Id, subscribers, entry.Cursor);
+        if (order.Count == 0)
+        {
+            await jobs.SaveChunkAsync(entry.Id, owner, o.FanOutLease, Queues.Message.Name, [], null, ct).ConfigureAwait(false);
+            return;
+        }
+
+        var written = 0;
+        var chunks = order.Chunk(o.FanOutChunkSize).ToList();
+        for (var i = 0; i < chunks.Count && i < maxChunks; i++)
+        {
+            var chunk = chunks[i];
+            var now = time.GetUtcNow();
+            var payloads = new List<string>(chunk.Length);
+            foreach (var (subscriber, _) in chunk)
+                foreach (var message in FanOut.For(job, entry.Id, subscriber, now))
+                    payloads.Add(MessageJson.SerializeToString(message));
+            FanOutCursor? next = i == chunks.Count - 1 ? null : chunk[^1].Position;
+            if (!await jobs.SaveChunkAsync(entry.Id, owner, o.FanOutLease, Queues.Message.Name, payloads, next, ct).ConfigureAwait(false))
+            {
+                LogLeaseLost(entry.Id, job.Province);
+                return;
+            }
+            written += payloads.Count;
+            if (payloads.Count > 0) outboxSignal.Notify();
+        }
+        activity?.SetTag(TelemetryTags.MessagesQueued, written);
+        LogExpanded(entry.Id, job.Province, job.PollId, order.Count, written);
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Fan-out {JobId} of {Province} (poll {PollId}): {Subscribers} subscribers, {Messages} messages queued")]
+    private partial void LogExpanded(string jobId, string province, string? pollId, int subscribers, int messages);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Fan-out {JobId} of {Province}: lease lost to another expander; it continues the job")]
+    private partial void LogLeaseLost(string jobId, string province);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Fan-out job {JobId} is not valid ({Reason}); dropped")]
+    private partial void LogBadJob(string jobId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Fan-out job {JobId}: could not give the lease up ({Reason}); it is taken over when the lease expires")]
+    private partial void LogReleaseFailed(string jobId, string reason);
+}
+
+/// <summary>Runs the <see cref="FanOutExpander"/>: woken by this process's handlers, and polling for jobs other
+/// processes left (a crashed replica's job comes back when its lease expires).</summary>
+public sealed partial class FanOutExpanderService(
+    FanOutExpander expander,
+    FanOutSignal signal,
+    IOptions<WorkersOptions> options,
+    TimeProvider time,
+    ILogger<FanOutExpanderService> logger) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(Enumerable.Range(0, options.Value.FanOutConcurrency).Select(_ => LoopAsync(stoppingToken)));
+
+    private async Task LoopAsync(CancellationToken stoppingToken)
+    {
+        var o = options.Value;
+        var owner = Environment.MachineName + "-fanout-" + Guid.NewGuid().ToString("N")[..8];
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                while (await expander.ExpandNextAsync(owner, stoppingToken).ConfigureAwait(false)) { }
+                failures = 0;
+                await signal.WaitAsync(o.FanOutPollInterval, time, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                // The job stays claimed by this owner, who takes it up again after the pause.
+                failures++;
+                LogFailed(ex);
+                var backoff = TimeSpan.FromMilliseconds(Math.Min(30_000, 200 * Math.Pow(2, Math.Min(failures, 8))));
+                try { await Task.Delay(backoff, time, stoppingToken).ConfigureAwait(false); } catch (OperationCanceledException) { break; }
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Fan-out expansion failed; backing off")]
+    private partial void LogFailed(Exception exception);
+}
