@@ -38,6 +38,12 @@ public static class ConfigurationCheck
         [WorkersOptions.Section] = typeof(WorkersOptions),
     };
 
+    /// <summary>Further options types bound to a listed section: their keys are settings of that section too.</summary>
+    private static readonly Dictionary<string, Type[]> SharedSections = new(StringComparer.OrdinalIgnoreCase)
+    {
+        [TelegramOptions.Section] = [typeof(PassportBot.Targets.Channels.TelegramChannelOptions)],
+    };
+
     /// <summary>Sections that exist but are free-form.</summary>
     private static readonly string[] OpenSections = ["Logging"];
 
@@ -50,7 +56,8 @@ public static class ConfigurationCheck
         var errors = new List<string>();
         foreach (var section in configuration.GetChildren())
         {
-            if (Sections.TryGetValue(section.Key, out var type)) CheckObject(section, type, errors);
+            if (Sections.TryGetValue(section.Key, out var type))
+                CheckObject(section, [type, .. SharedSections.GetValueOrDefault(section.Key, [])], errors);
         }
         return errors;
     }
@@ -82,9 +89,14 @@ public static class ConfigurationCheck
         return errors;
     }
 
-    private static void CheckObject(IConfigurationSection section, Type type, List<string> errors)
+    private static void CheckObject(IConfigurationSection section, Type type, List<string> errors) =>
+        CheckObject(section, [type], errors);
+
+    private static void CheckObject(IConfigurationSection section, Type[] types, List<string> errors)
     {
-        var properties = Bindable(type);
+        var properties = new Dictionary<string, PropertyInfo>(StringComparer.OrdinalIgnoreCase);
+        foreach (var type in types)
+            foreach (var (name, property) in Bindable(type)) properties.TryAdd(name, property);
         foreach (var child in section.GetChildren())
         {
             if (!properties.TryGetValue(child.Key, out var property))

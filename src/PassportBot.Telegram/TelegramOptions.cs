@@ -54,11 +54,14 @@ public sealed class TelegramOptions
     public int? DispatcherConcurrency { get; set; }
 
     /// <summary>Messages the dispatcher takes from the queue ahead of sending (its prefetch), among which channel
-    /// posts, alerts and replies are sent before direct messages; null = the default (1000, at least 4 × the
-    /// parallel sends).</summary>
+    /// posts, alerts and replies are sent before direct messages; null = <see cref="DefaultDispatcherWindow"/>.
+    /// A priority message queued behind more direct messages than this waits until the window reaches it.</summary>
     public int? DispatcherWindow { get; set; }
 
-    public int EffectiveDispatcherWindow => Math.Max(DispatcherWindow ?? Math.Max(1000, EffectiveDispatcherConcurrency * 4), EffectiveDispatcherConcurrency);
+    /// <summary>The whole fan-out of one slot in a 10,000-subscriber province.</summary>
+    public const int DefaultDispatcherWindow = 10_000;
+
+    public int EffectiveDispatcherWindow => Math.Max(DispatcherWindow ?? DefaultDispatcherWindow, EffectiveDispatcherConcurrency);
 
     /// <summary>The dispatcher's limits.</summary>
     public Sending.SendRateLimits SendRateLimits =>
