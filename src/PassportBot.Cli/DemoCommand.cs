@@ -34,6 +34,8 @@ public static partial class DemoCommand
                 ["Agenda:PollInterval"] = "00:00:05",
                 ["Storage:ConnectionString"] = "Data Source=data/demo.db",
                 ["Workers:PollJitter"] = "00:00:00.200",
+                // Slots are announced at any hour, so a demo started at night shows them at once.
+                ["Simulator:BookableAnyHour"] = "true",
             };
             CommandLine.CheckArguments(parse);
             var builder = PassportBotHost.CreateBuilder(parse.UnmatchedTokens, defaults).AddRoles(Roles.All);

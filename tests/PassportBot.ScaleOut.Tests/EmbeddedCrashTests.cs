@@ -23,13 +23,14 @@ public sealed class EmbeddedCrashTests(ITestOutputHelper output)
     public Task Killing_run_mid_fan_out_loses_no_message_and_repeats_at_most_the_sends_in_flight() =>
         KillAndRestartAsync(Subscribers, new Dictionary<string, string?>(), killAfterSends: 60, expectJobPending: false);
 
-    /// <summary>Killed while the fan-out is still being expanded into the outbox (2,000 subscribers one per chunk:
-    /// a second or more of expansion on an idle machine, against a kill right after the first send): the restarted
-    /// process continues the job from its cursor once the dead process's lease expired, and every subscriber still
-    /// gets the message, once. Sending is unthrottled (so the restart does not take minutes) but limited to the same
-    /// 12 sends at once as the default, which bounds the repeats.</summary>
+    /// <summary>Killed right after the first send of a fan-out expanded one subscriber per chunk (2,000 of them), so
+    /// usually while the job is still being expanded (the output says whether it was): the restarted process continues
+    /// the job from its cursor once the dead process's lease expired, and every subscriber still gets the message,
+    /// once. Whether the kill lands mid-expansion depends on the machine's speed, so it is reported, not asserted;
+    /// the resumption itself is pinned deterministically by the fan-out expander tests. Sending is unthrottled (so
+    /// the restart does not take minutes) but limited to the same 12 sends at once as the default.</summary>
     [Fact]
-    public Task Killing_run_while_the_fan_out_is_being_expanded_resumes_it_and_loses_no_message() =>
+    public Task Killing_run_early_in_a_fan_out_expanded_in_small_chunks_loses_no_message() =>
         KillAndRestartAsync(2_000, new Dictionary<string, string?>
         {
             ["Workers:FanOutChunkSize"] = "1",
@@ -37,7 +38,7 @@ public sealed class EmbeddedCrashTests(ITestOutputHelper output)
             ["Workers:FanOutPollInterval"] = "00:00:00.200",
             ["Telegram:RateLimitEnabled"] = "false",
             ["Telegram:DispatcherConcurrency"] = SendsInFlight.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        }, killAfterSends: 1, expectJobPending: true);
+        }, killAfterSends: 1, expectJobPending: false);
 
     private async Task KillAndRestartAsync(int subscribers, Dictionary<string, string?> settings, int killAfterSends, bool expectJobPending)
     {

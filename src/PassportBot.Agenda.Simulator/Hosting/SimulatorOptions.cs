@@ -20,6 +20,9 @@ public sealed class SimulatorOptions
     public List<string> PopulateProvinces { get; set; } = ["RM", "MI", "NA", "TO", "FI", "BO", "PA", "BA"];
     public int PopulateDays { get; set; } = 30;
     public PlacesSemantics PlacesSemantics { get; set; } = PlacesSemantics.TotalIsFree;
+    /// <summary>Offices take bookings at any hour instead of from their opening time, so a demo started at night
+    /// shows slots being announced at once (the demos turn it on; real offices have opening hours).</summary>
+    public bool BookableAnyHour { get; set; }
     /// <summary>Every JSON call gets this answer (measuring how a client survives a hostile site); None by default.</summary>
     public HostileAnswer HostileAnswer { get; set; } = HostileAnswer.None;
 }

@@ -29,6 +29,8 @@ public static class SimulatorServiceCollectionExtensions
                 PlacesSemantics = o.PlacesSemantics,
             });
             simulator.World.Populate(o.PopulateProvinces, o.PopulateDays);
+            if (o.BookableAnyHour)
+                foreach (var office in simulator.World.Offices) simulator.World.SetBookableFrom(office.Id, TimeOnly.MinValue);
             if (o.HostileAnswer != Server.HostileAnswer.None) simulator.Faults.Serve(o.HostileAnswer, int.MaxValue);
             return simulator;
         });

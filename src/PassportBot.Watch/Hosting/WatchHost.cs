@@ -54,7 +54,12 @@ public static class WatchHost
         }
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddAgendaClient(builder.Configuration);
-        if (demo) builder.Services.AddAgendaSimulator(builder.Configuration);
+        if (demo)
+        {
+            // Before the section is bound, so Simulator:BookableAnyHour=false still applies when given.
+            builder.Services.Configure<SimulatorOptions>(o => o.BookableAnyHour = true);
+            builder.Services.AddAgendaSimulator(builder.Configuration);
+        }
         return builder;
     }
 
