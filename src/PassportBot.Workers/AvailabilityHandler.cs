@@ -136,7 +136,7 @@ public sealed partial class AvailabilityHandler(
             messages.AddRange(TargetFanOut.Announced(targets, province, announced, group.Key, polledAt, pollId, now));
         }
         if (outcome.Closures.Count > 0)
-            messages.AddRange(TargetFanOut.Gone(targets, province, outcome.Changes, offices, polledAt, pollId, now));
+            messages.AddRange(TargetFanOut.Gone(targets, province, Gone(outcome.Closures, offices), polledAt, pollId, now));
         return messages;
     }
 

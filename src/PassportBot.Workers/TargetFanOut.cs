@@ -24,26 +24,16 @@ public static class TargetFanOut
             opensAt, polledAt, pollId, now);
     }
 
-    /// <summary>Slots that closed in this poll after having been announced.</summary>
+    /// <summary>Slots that closed in this poll after having been announced, per office, with the places they had
+    /// when last seen (the closed record's own places are 0).</summary>
     public static List<OutgoingMessage> Gone(
         NotificationTargets? targets,
         string province,
-        IReadOnlyCollection<SlotOutcome> outcomes,
-        IReadOnlyDictionary<int, Office> offices,
+        IReadOnlyList<OfficeSlots> gone,
         DateTimeOffset polledAt,
         string? pollId,
-        DateTimeOffset now)
-    {
-        var gone = outcomes
-            .Where(o => o.Transition == SlotTransition.Closed && o.Record.AnnouncedAt is not null)
-            .GroupBy(o => o.Record.Key.OfficeId)
-            .Select(g => new OfficeSlots(
-                offices.GetValueOrDefault(g.Key) ?? new Office(g.Key, "", "", "", "", province, default),
-                g.OrderBy(o => o.Record.Key.Date).ThenBy(o => o.Record.Key.Time)
-                    .Select(o => new NotifiedSlot(o.Record.Key.Date, o.Record.Key.Time, o.Record.Places)).ToList()))
-            .ToList();
-        return Build(targets, province, OutgoingKind.Gone, gone, null, polledAt, pollId, now);
-    }
+        DateTimeOffset now) =>
+        Build(targets, province, OutgoingKind.Gone, gone, null, polledAt, pollId, now);
 
     private static List<OutgoingMessage> Build(
         NotificationTargets? targets, string province, OutgoingKind kind, IReadOnlyList<OfficeSlots> offices,

@@ -47,8 +47,8 @@ public sealed class TargetFanOutTests : IAsyncLifetime
     [Fact]
     public async Task An_announced_slot_that_closes_is_one_gone_event_per_target_and_office()
     {
-        await Handler.HandleAsync(Insert(T0, At(Turin(), Slot(40, 19, 17), Slot(40, 20, 9))), default);
-        await Handler.HandleAsync(SetInactive(T0, At(Turin(), Slot(40, 19, 17), Slot(40, 20, 9))), default);
+        await Handler.HandleAsync(Insert(T0, At(Turin(), Slot(40, 19, 17, places: 3), Slot(40, 20, 9))), default);
+        await Handler.HandleAsync(SetInactive(T0, At(Turin(), Slot(40, 19, 17, places: 3), Slot(40, 20, 9))), default);
         await _h.DrainOutboxAsync();
 
         await Handler.HandleAsync(SetInactive(T0.AddMinutes(1), At(Turin(), Slot(40, 20, 9))), default);
@@ -59,6 +59,9 @@ public sealed class TargetFanOutTests : IAsyncLifetime
         Assert.Equal(OutgoingKind.Gone, gone.Kind);
         var office = Assert.Single(gone.Offices!);
         Assert.Equal("TOPQ60", office.Office.Code);
-        Assert.Equal(new DateOnly(2026, 12, 19), Assert.Single(office.Slots).Date);
+        var slot = Assert.Single(office.Slots);
+        Assert.Equal(new DateOnly(2026, 12, 19), slot.Date);
+        // The places it had when last seen, not the closed record's.
+        Assert.Equal(3, slot.Places);
     }
 }
