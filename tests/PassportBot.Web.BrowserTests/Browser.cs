@@ -42,6 +42,8 @@ public sealed class Browser : IAsyncLifetime
         await context.AddInitScriptAsync($"localStorage.setItem('pb.lang', '{language}');");
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(20_000);
+        // A page's load event waits for every asset; with the suite sharing two cores it can take longer than an action.
+        page.SetDefaultNavigationTimeout(60_000);
         return page;
     }
 
