@@ -77,8 +77,8 @@ public sealed class TraceTests(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData("http://127.0.0.1:5000/bot123456:AAFake_token-x/sendMessage", "http://127.0.0.1:5000/bot{token}/sendMessage")]
-    [InlineData("https://api.telegram.org/bot42:abc/getUpdates?offset=1", "https://api.telegram.org/bot{token}/getUpdates?offset=1")]
+    [InlineData("http://127.0.0.1:5000/bot0:TEST-ONLY-not-a-token/sendMessage", "http://127.0.0.1:5000/bot{token}/sendMessage")]
+    [InlineData("https://api.telegram.org/bot42:TEST-ONLY/getUpdates?offset=1", "https://api.telegram.org/bot{token}/getUpdates?offset=1")]
     [InlineData("https://passaportonline.poliziadistato.it/cittadino/a/rc/v1/appuntamento", null)]
     public void A_bot_token_in_a_url_is_replaced(string url, string? expected) =>
         Assert.Equal(expected, SecretScrubbingProcessor.Scrub(url));

@@ -21,7 +21,7 @@ public sealed class EmbeddedCrashTests(ITestOutputHelper output)
 
     [Fact]
     public Task Killing_run_mid_fan_out_loses_no_message_and_repeats_at_most_the_sends_in_flight() =>
-        KillAndRestartAsync(Subscribers, new Dictionary<string, string?>(), killAfterSends: 60, expectJobPending: false);
+        KillAndRestartAsync(Subscribers, new Dictionary<string, string?>(), killAfterSends: 60);
 
     /// <summary>Killed right after the first send of a fan-out expanded one subscriber per chunk (2,000 of them), so
     /// usually while the job is still being expanded (the output says whether it was): the restarted process continues
@@ -38,9 +38,9 @@ public sealed class EmbeddedCrashTests(ITestOutputHelper output)
             ["Workers:FanOutPollInterval"] = "00:00:00.200",
             ["Telegram:RateLimitEnabled"] = "false",
             ["Telegram:DispatcherConcurrency"] = SendsInFlight.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        }, killAfterSends: 1, expectJobPending: false);
+        }, killAfterSends: 1);
 
-    private async Task KillAndRestartAsync(int subscribers, Dictionary<string, string?> settings, int killAfterSends, bool expectJobPending)
+    private async Task KillAndRestartAsync(int subscribers, Dictionary<string, string?> settings, int killAfterSends)
     {
         await using var simulator = new AgendaSimulator(new AgendaSimulatorSettings { Seed = 7 });
         await simulator.StartAsync();
@@ -111,7 +111,6 @@ public sealed class EmbeddedCrashTests(ITestOutputHelper output)
             {
                 var pending = await storage.GetRequiredService<IFanOutJobStore>().CountAsync(default);
                 output.WriteLine($"fan-out jobs left by the killed process: {pending}");
-                if (expectJobPending) Assert.True(pending == 1, $"the fan-out was fully expanded before the kill ({atKill} sends by then): the test did not kill mid-expansion");
             }
 
             var restarted = Start("run");

@@ -16,7 +16,7 @@ namespace PassportBot.Telegram.Tests;
 
 public sealed class DispatcherHealthTests
 {
-    private const string Token = "123456789:AAE-secret-part-of-the-token";
+    private const string Token = "1:TEST-ONLY-not-a-token-secret-part";
 
     [Fact]
     public async Task Healthy_with_counters_degraded_while_telegram_retry_after_pauses_sending()

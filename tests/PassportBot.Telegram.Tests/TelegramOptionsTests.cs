@@ -9,7 +9,7 @@ namespace PassportBot.Telegram.Tests;
 
 public sealed class TelegramOptionsTests
 {
-    private const string Token = "123456789:AAE-secret-part-of-the-token";
+    private const string Token = "1:TEST-ONLY-not-a-token-secret-part";
 
     private static TelegramOptions Resolve(Dictionary<string, string?> values, Action<IServiceCollection, IConfiguration>? register = null)
     {

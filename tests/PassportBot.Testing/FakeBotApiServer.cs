@@ -41,7 +41,7 @@ public sealed class FakeBotApiServer : IAsyncDisposable
     public static async Task<FakeBotApiServer> StartAsync(TimeProvider? time = null, CancellationToken cancellationToken = default)
     {
         time ??= TimeProvider.System;
-        var token = $"{BotId}:AAFakeTokenForTests_{Guid.NewGuid():N}";
+        var token = $"{BotId}:TEST-ONLY-not-a-token-{Guid.NewGuid():N}";
         var state = new FakeBotApiState(time);
 
         var builder = WebApplication.CreateSlimBuilder();
