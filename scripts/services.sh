@@ -6,7 +6,7 @@
 # postgresql, chromium (for the dashboard's browser tests) and prometheus (its promtool and server check the alert
 # rules; the package's own service is not started) if missing; writes /etc/rabbitmq/rabbitmq.conf and
 # rabbitmq-env.conf (listen on 127.0.0.1 only); appends listen_addresses and max_connections to the PostgreSQL
-# cluster's postgresql.conf; starts the three servers; creates a database user `pb` (password `pb`, all
+# cluster's postgresql.conf; starts the three servers (MariaDB with 500 connections, for the parallel test runs); creates a database user `pb` (password `pb`, all
 # privileges, 127.0.0.1 only) in MariaDB and PostgreSQL. Idempotent: running servers are left alone.
 #
 # As a normal user it changes nothing: it checks that the servers answer (those named by PASSPORTBOT_TEST_*
@@ -119,7 +119,7 @@ if ! quiet mariadb -e 'select 1'; then
   echo "services: starting MariaDB"
   mkdir -p /run/mysqld && chown mysql:mysql /run/mysqld
   [ -d /var/lib/mysql/mysql ] || mariadb-install-db --user=mysql >/dev/null 2>&1
-  start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd -- --user=mysql --bind-address=127.0.0.1 --port=3306
+  start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd -- --user=mysql --bind-address=127.0.0.1 --port=3306 --max-connections=500
   for _ in $(seq 1 60); do quiet mariadb -e 'select 1' && break; sleep 0.5; done
   mariadb -e 'select 1' >/dev/null
 fi

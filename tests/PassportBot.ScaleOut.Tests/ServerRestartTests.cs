@@ -130,7 +130,7 @@ public sealed class ServerRestartTests(ITestOutputHelper output)
         if ((await Shell.RunAsync("mariadb", ["-e", "select 1"], TimeSpan.FromSeconds(30))).Code == 0) return;
         var (code, text) = await Shell.RunAsync("bash", ["-c",
             "mkdir -p /run/mysqld && chown mysql:mysql /run/mysqld && " +
-            "start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd -- --user=mysql --bind-address=127.0.0.1 --port=3306"],
+            "start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd -- --user=mysql --bind-address=127.0.0.1 --port=3306 --max-connections=500"],
             TimeSpan.FromSeconds(60));
         Assert.True(code == 0, $"could not start mariadbd: {text}");
         var deadline = DateTime.UtcNow.AddSeconds(60);
