@@ -23,8 +23,9 @@ public sealed record ExponentialBackoff
 
     public TimeSpan Max { get; }
 
-    /// <summary>Spreads retries around the doubling series (Polly's decorrelated jitter: same median, values
-    /// between 0 and 1.5× the step), so processes that failed together do not retry in step. On by default.</summary>
+    /// <summary>Spreads retries around the doubling series (Polly's decorrelated jitter: about the same median, each
+    /// wait between 0 and twice its step, never above Max), so processes that failed together do not retry in step.
+    /// On by default.</summary>
     public bool Jitter { get; init; } = true;
 
     /// <summary>Polly's retry options for this back-off; the caller adds what to handle and what to log.</summary>

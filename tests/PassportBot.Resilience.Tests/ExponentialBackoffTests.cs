@@ -71,6 +71,23 @@ public sealed class ExponentialBackoffTests
     }
 
     [Fact]
+    public async Task A_failure_that_lasts_for_days_keeps_waiting_the_cap()
+    {
+        // Past about a thousand retries 2^n overflows a double: the waits must stay capped, not turn negative or zero.
+        var time = new FakeTimeProvider();
+        var backoff = new ExponentialBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
+        var waits = new List<TimeSpan>();
+        var pipeline = backoff.Pipeline(time, _ => true, (_, _, delay) => waits.Add(delay), maxRetries: 1500);
+
+        var run = pipeline.ExecuteAsync(_ => throw new IOException("down"), CancellationToken.None).AsTask();
+        await AdvanceUntil(time, () => run.IsCompleted, step: TimeSpan.FromMinutes(1));
+
+        await Assert.ThrowsAsync<IOException>(() => run);
+        Assert.Equal(1500, waits.Count);
+        Assert.All(waits.Skip(20), w => Assert.InRange(w, TimeSpan.FromSeconds(30), backoff.Max));
+    }
+
+    [Fact]
     public async Task Failures_it_does_not_handle_are_not_retried()
     {
         var backoff = new ExponentialBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30));
@@ -180,13 +197,13 @@ public sealed class ExponentialBackoffTests
     }
 
     /// <summary>Moves fake time on in small steps until <paramref name="done"/>, letting the pipeline's timers fire.</summary>
-    private static async Task AdvanceUntil(FakeTimeProvider time, Func<bool> done)
+    private static async Task AdvanceUntil(FakeTimeProvider time, Func<bool> done, TimeSpan? step = null)
     {
         var deadline = DateTime.UtcNow + Patience;
         while (!done())
         {
             Assert.True(DateTime.UtcNow < deadline, "timed out waiting for the retries");
-            time.Advance(TimeSpan.FromMilliseconds(50));
+            time.Advance(step ?? TimeSpan.FromMilliseconds(50));
             await Task.Yield();
         }
     }

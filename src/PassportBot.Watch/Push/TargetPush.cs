@@ -1,10 +1,10 @@
 using System.Threading.Channels;
-using Polly;
 using PassportBot.Domain.Notifications;
 using PassportBot.Resilience;
 using PassportBot.Targets;
 using PassportBot.Watch.Output;
 using PassportBot.Watch.Tracking;
+using Polly;
 
 namespace PassportBot.Watch.Push;
 
