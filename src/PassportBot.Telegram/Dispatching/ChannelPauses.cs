@@ -24,7 +24,7 @@ public sealed partial class ChannelPauses(
     IOptions<TelegramOptions> options,
     ISubscriptionStore subscriptions,
     TimeProvider time,
-    ILogger<ChannelPauses> logger)
+    ILogger<ChannelPauses> logger) : IDisposable
 {
     /// <summary>Posts kept per paused channel: a minute of the channel's budget, so the backlog goes out within a
     /// minute of resuming.</summary>
@@ -43,6 +43,7 @@ public sealed partial class ChannelPauses(
     private readonly Lock _lock = new();
     private readonly Dictionary<string, PauseState> _states = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, HeldPosts> _held = new(StringComparer.OrdinalIgnoreCase);
+    private bool _disposed;
 
     /// <summary>True when a post to <paramref name="channel"/> may be sent now: not paused, or its retry is due.</summary>
     public async Task<bool> MaySendAsync(string channel, CancellationToken cancellationToken)
@@ -121,7 +122,7 @@ public sealed partial class ChannelPauses(
                 held.Posts.Insert(at, post);
             }
             dropped = DropStale(held);
-            if (held.Retry is null)
+            if (held.Retry is null && !_disposed)
             {
                 var due = retryIn
                     ?? (_states.TryGetValue(channel, out var state) && state.Paused ? state.NextAttempt - time.GetUtcNow() : TimeSpan.Zero);
@@ -265,6 +266,20 @@ public sealed partial class ChannelPauses(
         catch (Exception e) when (e is not OperationCanceledException)
         {
             LogAlertFailed(channel, e.GetType().Name);
+        }
+    }
+
+    /// <summary>Stops the pending retries (the process is stopping; kept posts are not persisted).</summary>
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            _disposed = true;
+            foreach (var held in _held.Values)
+            {
+                held.Retry?.Dispose();
+                held.Retry = null;
+            }
         }
     }
 
