@@ -54,7 +54,7 @@ internal sealed class SubscriptionStore : ISubscriptionStore
 
     public async Task<bool> UnsubscribeAsync(long chatId, string province, CancellationToken cancellationToken)
     {
-        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _database.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
         var removed = await connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM subscriptions WHERE chat_id = @chatId AND province = @province",
             new { chatId, province }, cancellationToken: cancellationToken)).ConfigureAwait(false);
@@ -63,7 +63,7 @@ internal sealed class SubscriptionStore : ISubscriptionStore
 
     public async Task<int> UnsubscribeAllAsync(long chatId, CancellationToken cancellationToken)
     {
-        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _database.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
         return await DeleteSubscriptionsAsync(connection, null, chatId, cancellationToken).ConfigureAwait(false);
     }
 
@@ -115,7 +115,7 @@ internal sealed class SubscriptionStore : ISubscriptionStore
     public async Task SetLanguageAsync(long chatId, Language language, CancellationToken cancellationToken)
     {
         var now = DbValues.ToUnixMs(_timeProvider.GetUtcNow());
-        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _database.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
         object?[] user = [chatId, DbValues.ToDb(language), 1, null, now, now];
         await _setLanguage.ExecuteAsync(connection, null, [user], cancellationToken).ConfigureAwait(false);
     }
@@ -144,6 +144,39 @@ internal sealed class SubscriptionStore : ISubscriptionStore
             """,
             new { province }, cancellationToken: cancellationToken)).ConfigureAwait(false);
         return rows.Select(r => r.ToSubscriber()).ToList();
+    }
+
+    public async Task<IReadOnlyList<long>> ListSubscriberChatIdsAsync(string province, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var ids = await connection.QueryAsync<long>(new CommandDefinition(
+            """
+            SELECT s.chat_id FROM subscriptions s
+            JOIN users u ON u.chat_id = s.chat_id
+            WHERE s.province = @province AND u.active = 1
+            """,
+            new { province }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return ids.AsList();
+    }
+
+    public async Task<IReadOnlyList<FilteredSubscriber>> ListSubscribersAsync(string province, IReadOnlyCollection<long> chatIds, CancellationToken cancellationToken)
+    {
+        if (chatIds.Count == 0) return [];
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var result = new List<FilteredSubscriber>(chatIds.Count);
+        // 1,000 ids per statement: below every provider's parameter limit.
+        foreach (var chunk in chatIds.Distinct().Chunk(1_000))
+        {
+            var rows = await connection.QueryAsync<SubscriberRow>(new CommandDefinition(
+                $"""
+                SELECT {SubscriberRow.Columns} FROM subscriptions s
+                JOIN users u ON u.chat_id = s.chat_id
+                WHERE s.province = @province AND u.active = 1 AND {_database.Dialect.InList("s.chat_id", "@ids")}
+                """,
+                new { province, ids = chunk }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            result.AddRange(rows.Select(r => r.ToSubscriber()));
+        }
+        return result;
     }
 
     public async Task<FilteredSubscriber?> GetSubscriberAsync(long chatId, string province, CancellationToken cancellationToken)
@@ -206,7 +239,7 @@ internal sealed class SubscriptionStore : ISubscriptionStore
     public async Task<bool> SetOfficesAsync(long chatId, string province, IReadOnlyCollection<string>? officeCodes, CancellationToken cancellationToken)
     {
         var codes = SubscriberFilter.None.WithOffices(officeCodes).OfficeCodes;
-        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _database.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
         var updated = await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE subscriptions SET office_codes = @codes WHERE chat_id = @chatId AND province = @province",
             new { chatId, province, codes = OfficeCodeList.ToDb(codes) }, cancellationToken: cancellationToken)).ConfigureAwait(false);

@@ -5,6 +5,7 @@ using PassportBot.Domain;
 using PassportBot.Domain.Notifications;
 using PassportBot.Domain.Texts;
 using PassportBot.Messaging;
+using PassportBot.Resilience;
 using PassportBot.Storage;
 using PassportBot.Targets.Channels;
 
@@ -39,6 +40,8 @@ public sealed partial class ChannelPauses(
 
     public static readonly TimeSpan MaxRetryDelay = TimeSpan.FromHours(1);
 
+    private static readonly ExponentialBackoff RetryBackoff = new(FirstRetryDelay, MaxRetryDelay);
+
     private const string KeyPrefix = "telegram.channel.paused:";
     private readonly Lock _lock = new();
     private readonly Dictionary<string, PauseState> _states = new(StringComparer.OrdinalIgnoreCase);
@@ -69,7 +72,8 @@ public sealed partial class ChannelPauses(
             current = _states.GetValueOrDefault(channel, current);
             first = !current.Paused;
             var failures = first ? 1 : current.Failures + 1;
-            var delay = TimeSpan.FromTicks(Math.Min(MaxRetryDelay.Ticks, FirstRetryDelay.Ticks * (1L << Math.Min(failures - 1, 20))));
+            // Stored with the pause, so it outlives a restart: a schedule, not a Polly wait.
+            var delay = RetryBackoff.DelayAfter(failures);
             next = new PauseState(true, failures, time.GetUtcNow() + delay, reason);
             _states[channel] = next;
         }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PassportBot.Messaging;
 using PassportBot.Observability;
+using PassportBot.Resilience;
 using PassportBot.Storage;
 using PassportBot.Targets.Channels;
 using PassportBot.Telegram.Sending;
@@ -30,7 +31,8 @@ public sealed partial class MessageDispatcher(
     TelegramChannels? channels = null)
 {
     private readonly int _transientAttempts = Math.Max(1, options.Value.TransientRetries + 1);
-    private readonly TimeSpan _transientDelay = options.Value.TransientRetryDelay;
+    // One wait stays under a minute (the longest TransientRetryDelay allowed), so a send never holds its slot long.
+    private readonly ExponentialBackoff _transientBackoff = new(options.Value.TransientRetryDelay, TimeSpan.FromMinutes(1));
 
     public async Task DispatchAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
@@ -125,7 +127,9 @@ public sealed partial class MessageDispatcher(
                             $"Message {message.Id} not sent after {transientFailures} attempts: {transient.Description}");
                     }
                     metrics.Retried();
-                    var delay = _transientDelay * Math.Pow(2, transientFailures - 1);
+                    // The same loop resends as plain text and waits out 429 pauses, which are not failures to back
+                    // off from: only transient results step the shared back-off's series.
+                    var delay = _transientBackoff.DelayAfter(transientFailures);
                     LogTransient(message.Id, transient.Description, delay.TotalMilliseconds);
                     await Task.Delay(delay, time, cancellationToken);
                     break;

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using PassportBot.Domain;
 using PassportBot.Domain.Notifications;
+using PassportBot.Resilience;
 using PassportBot.Watch.Output;
 using PassportBot.Watch.Tracking;
 
@@ -16,6 +17,7 @@ public sealed class TelegramPush(
     TimeProvider time)
 {
     private const int MaxAttempts = 6;
+    private static readonly ExponentialBackoff TransientBackoff = new(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30));
     // Short: the command line gives a stopping process about two seconds.
     private static readonly TimeSpan FlushTimeout = TimeSpan.FromSeconds(1.5);
     private readonly Channel<string> queue = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
@@ -71,7 +73,7 @@ public sealed class TelegramPush(
 
     private async Task DeliverAsync(string html, CancellationToken cancellationToken)
     {
-        var backoff = TimeSpan.FromSeconds(1);
+        var transientFailures = 0;
         for (var attempt = 1; ; attempt++)
         {
             var wait = nextSendAt - time.GetUtcNow();
@@ -92,9 +94,10 @@ public sealed class TelegramPush(
                     await ReportAsync("Telegram asked to slow down (429).", retry.Delay, cancellationToken).ConfigureAwait(false);
                     break;
                 case ChatSendResult.Transient transient when attempt < MaxAttempts:
+                    // A schedule, not a wait: the next send of this chat (this message or a later one) is held back.
+                    var backoff = TransientBackoff.DelayAfter(++transientFailures);
                     nextSendAt = time.GetUtcNow() + backoff;
                     await ReportAsync(transient.Description, backoff, cancellationToken).ConfigureAwait(false);
-                    backoff *= 2;
                     break;
                 default:
                     await ReportAsync($"Gave up on a Telegram message after {attempt} attempts.", null, cancellationToken).ConfigureAwait(false);
