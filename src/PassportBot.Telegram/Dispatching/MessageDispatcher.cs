@@ -56,6 +56,7 @@ public sealed partial class MessageDispatcher(
             metrics.ChannelPaused();
             PassportBotMetrics.MessageFailed(key, KindName(message), "channel_paused");
             LogChannelPaused(message.Id, channel);
+            channelPauses.Hold(channel, message);
             return;
         }
         var current = TelegramRendering.Render(message);
@@ -85,7 +86,11 @@ public sealed partial class MessageDispatcher(
 
                 case SendResult.ChatUnavailable refused when channel is not null:
                     // The operator's to fix (bot not an admin, channel deleted): pause the channel, alert once.
-                    if (channelPauses is not null) await channelPauses.FailedAsync(channel, refused.Reason, cancellationToken);
+                    if (channelPauses is not null)
+                    {
+                        await channelPauses.FailedAsync(channel, refused.Reason, cancellationToken);
+                        channelPauses.Hold(channel, message);
+                    }
                     else LogChannelRefused(message.Id, channel, refused.Reason);
                     metrics.Failed();
                     PassportBotMetrics.MessageFailed(key, KindName(current), "channel_refused");
@@ -165,7 +170,7 @@ public sealed partial class MessageDispatcher(
     /// <summary>A fixed, low-cardinality label: new, scheduled, gone, summary, alert, reply (availability for v1).</summary>
     private static string KindName(OutgoingMessage message) => message.Kind.ToString().ToLowerInvariant();
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Message {MessageId} to channel {Channel} not sent: the channel is paused until a retry succeeds")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Message {MessageId} to channel {Channel} kept: the channel is paused until a retry succeeds")]
     private partial void LogChannelPaused(string messageId, string channel);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Message {MessageId} was refused by channel {Channel}: {Reason}")]

@@ -10,6 +10,7 @@ using PassportBot.Agenda.Simulator.Hosting;
 using PassportBot.Domain;
 using PassportBot.Domain.Texts;
 using PassportBot.Targets;
+using PassportBot.Telegram.Sending;
 using PassportBot.Watch.Output;
 using PassportBot.Watch.Push;
 
@@ -111,17 +112,19 @@ public static class WatchHost
             services.AddHttpClient(TelegramHttpClient, (sp, http) =>
                 http.Timeout = sp.GetRequiredService<IOptions<WatchTelegramOptions>>().Value.RequestTimeout)
                 .RemoveAllLoggers();
+            services.AddSingleton(sp => new SendRateLimiter(
+                BotApiChatSender.Limits(sp.GetRequiredService<IOptions<WatchTelegramOptions>>().Value.PerChatInterval), sp.GetRequiredService<TimeProvider>()));
             services.AddSingleton<IChatSender>(sp =>
             {
                 var o = sp.GetRequiredService<IOptions<WatchTelegramOptions>>().Value;
-                return new BotApiChatSender(o.Token!, o.ApiBaseUrl, chat, sp.GetRequiredService<IHttpClientFactory>().CreateClient(TelegramHttpClient));
+                return new BotApiChatSender(o.Token!, o.ApiBaseUrl, chat, sp.GetRequiredService<IHttpClientFactory>().CreateClient(TelegramHttpClient),
+                    sp.GetRequiredService<SendRateLimiter>());
             });
             services.AddSingleton(sp =>
             {
                 var watch = sp.GetRequiredService<IOptions<WatchOptions>>().Value;
-                var telegram = sp.GetRequiredService<IOptions<WatchTelegramOptions>>().Value;
                 return new TelegramPush(sp.GetRequiredService<IChatSender>(),
-                    new TelegramPushSettings(watch.MessageLanguage, watch.NotifyGone, telegram.PerChatInterval),
+                    new TelegramPushSettings(watch.MessageLanguage, watch.NotifyGone),
                     sp.GetRequiredService<IWatchOutput>(), sp.GetRequiredService<TimeProvider>());
             });
         }

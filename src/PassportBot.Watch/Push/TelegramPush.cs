@@ -79,8 +79,8 @@ public sealed class TelegramPush(
             var wait = nextSendAt - time.GetUtcNow();
             if (wait > TimeSpan.Zero) await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
 
+            // Spacing between messages is the sender's rate limiter's.
             var result = await sender.SendHtmlAsync(html, cancellationToken).ConfigureAwait(false);
-            nextSendAt = time.GetUtcNow() + settings.MessageSpacing;
             switch (result)
             {
                 case ChatSendResult.Sent:
@@ -110,5 +110,4 @@ public sealed class TelegramPush(
         output.WriteAsync([new WatchError(time.GetUtcNow(), "telegram", message, retryIn)], cancellationToken);
 }
 
-/// <param name="MessageSpacing">Telegram allows about one message a second per chat.</param>
-public sealed record TelegramPushSettings(Language Language, bool NotifyGone, TimeSpan MessageSpacing);
+public sealed record TelegramPushSettings(Language Language, bool NotifyGone);
