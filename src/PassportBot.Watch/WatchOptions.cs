@@ -77,8 +77,8 @@ public sealed class WatchOptions
     /// <summary>Access token of a protected ntfy topic (Authorization: Bearer). Never logged.</summary>
     public string? NtfyToken { get; set; }
 
-    /// <summary>Language of the Telegram messages: "it" (default) or "en".</summary>
-    public string Language { get; set; } = "it";
+    /// <summary>Language of the Telegram messages: "it" (default) or "en". When set, the screen speaks it too.</summary>
+    public string? Language { get; set; }
 
     /// <summary>No terminal bell.</summary>
     public bool Quiet { get; set; }
@@ -134,7 +134,7 @@ public sealed class WatchOptionsValidator : IValidateOptions<WatchOptions>
         if (o.GraceWindow < TimeSpan.Zero) errors.Add("Watch:GraceWindow must not be negative.");
         if (o.MissesToClose < 1) errors.Add("Watch:MissesToClose must be at least 1.");
         if (o.ScheduledLookAhead < TimeSpan.Zero) errors.Add("Watch:ScheduledLookAhead must not be negative.");
-        if (!LanguageCodes.TryParse(o.Language, out _)) errors.Add($"Language must be 'it' or 'en' (got '{o.Language}').");
+        if (o.Language is not null && !LanguageCodes.TryParse(o.Language, out _)) errors.Add($"Language must be 'it' or 'en' (got '{o.Language}').");
         if (o.ChatId == 0) errors.Add("The Telegram chat id must not be 0.");
         // The URLs themselves are not echoed: they may carry a secret.
         if (!string.IsNullOrWhiteSpace(o.Webhook) && !IsHttpUrl(o.Webhook)) errors.Add("--webhook must be an absolute http(s) URL.");

@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace PassportBot.Workers;
 
 /// <summary><c>Workers:*</c> configuration.</summary>
@@ -7,11 +5,18 @@ public sealed class WorkersOptions
 {
     public const string Section = "Workers";
 
+    public const int MaxMissesToClose = 10;
+    public const int MaxPollConcurrency = 64;
+    public const int MaxAvailabilityConcurrency = 64;
+    public const int MaxRelayBatchSize = 10_000;
+    public const int MaxRelayConcurrency = 16;
+    public const int MaxFanOutChunkSize = 10_000;
+    public const int MaxFanOutConcurrency = 16;
+
     /// <summary>A slot back after being gone longer than this is a cancellation and is announced again.</summary>
     public TimeSpan GraceWindow { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Consecutive complete polls that must miss a slot before it is closed.</summary>
-    [Range(1, 10)]
     public int MissesToClose { get; set; } = 2;
 
     /// <summary>How often a poller looks for provinces whose poll is due (a fraction of the poll interval).</summary>
@@ -21,18 +26,14 @@ public sealed class WorkersOptions
     public TimeSpan PollJitter { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Provinces polled at once by one poller.</summary>
-    [Range(1, 64)]
     public int PollConcurrency { get; set; } = 4;
 
     /// <summary>Availability updates applied at once (different provinces run in parallel; one province is serialised by the store).</summary>
-    [Range(1, 64)]
     public int AvailabilityConcurrency { get; set; } = 4;
 
-    [Range(1, 10_000)]
     public int RelayBatchSize { get; set; } = 1000;
 
     /// <summary>Relay loops per process.</summary>
-    [Range(1, 16)]
     public int RelayConcurrency { get; set; } = 2;
 
     /// <summary>How often the outbox relay looks for work written by other processes.</summary>
@@ -42,11 +43,9 @@ public sealed class WorkersOptions
     public TimeSpan RelayLease { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Subscribers expanded per fan-out chunk (one transaction, then the relay is woken).</summary>
-    [Range(1, 10_000)]
     public int FanOutChunkSize { get; set; } = 250;
 
     /// <summary>Fan-out jobs expanded at once per process (jobs of different polls run in parallel).</summary>
-    [Range(1, 16)]
     public int FanOutConcurrency { get; set; } = 2;
 
     /// <summary>How long an expander owns a fan-out job without writing a chunk before another may continue it
@@ -57,8 +56,3 @@ public sealed class WorkersOptions
     public TimeSpan FanOutPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 }
 
-/// <summary>Who gets operator alerts: <c>Telegram:AdminChatIds</c>.</summary>
-public sealed class AdminOptions
-{
-    public long[] AdminChatIds { get; set; } = [];
-}

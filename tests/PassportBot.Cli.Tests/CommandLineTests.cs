@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using PassportBot.Web;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -253,8 +255,13 @@ public sealed class CommandLineTests
     {
         Roles[] roles = [Roles.Poller, Roles.Bot, Roles.UserHandler, Roles.AvailabilityHandler, Roles.Dispatcher, Roles.Web];
 
-        var urls = roles.Select(r => Assert.Single(PassportBotHost.WebUrls(
-            PassportBotHost.CreateBuilder([], defaults: RolePorts.Defaults(r)).Configuration))).ToArray();
+        var urls = roles.Select(r =>
+        {
+            var builder = PassportBotHost.CreateBuilder([], defaults: RolePorts.Defaults(r));
+            builder.Services.AddPassportBotWeb(builder.Configuration);
+            using var services = builder.Services.BuildServiceProvider();
+            return Assert.Single(PassportBotHost.WebUrls(services));
+        }).ToArray();
 
         Assert.Equal(roles.Length, urls.Distinct().Count());
         Assert.Contains("http://127.0.0.1:8080", urls);
