@@ -140,31 +140,50 @@ public static partial class Scenarios
         Enumerable.Range(0, count).Select(i => (first + i, provinces[i % provinces.Count])).ToList();
 }
 
-/// <summary>Durations of the handler's "apply poll" span (the poll's transaction) in this process, for the polls
-/// that announced slots; the embedded shape only (the scale-out handler runs in another process).</summary>
+/// <summary>Spans of this process (the embedded shape only: the scale-out roles run in other processes): the
+/// handler's "apply poll" span (the poll's transaction), and every span of the announcing polls' traces, so a round
+/// can say where its first message spent the time between the poll and the send.</summary>
 public sealed class HandlerTimer : IDisposable
 {
     private readonly ActivityListener _listener;
-    private readonly System.Collections.Concurrent.ConcurrentQueue<(DateTimeOffset End, double Ms, int Announced)> _spans = new();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(DateTimeOffset End, double Ms, int Announced, ActivityTraceId Trace)> _spans = new();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(ActivityTraceId Trace, string Name, DateTime Start, TimeSpan Duration, (string Name, DateTimeOffset At)[] Events)> _all = new();
 
     public HandlerTimer()
     {
         _listener = new ActivityListener
         {
             ShouldListenTo = s => s.Name == PassportBot.Observability.PassportBotTelemetry.Name,
-            // Only the poll's span is recorded; its children are not created.
-            Sample = (ref ActivityCreationOptions<ActivityContext> o) => o.Name == "apply poll" ? ActivitySamplingResult.AllDataAndRecorded : ActivitySamplingResult.None,
+            Sample = (ref ActivityCreationOptions<ActivityContext> o) => ActivitySamplingResult.AllDataAndRecorded,
             ActivityStopped = a =>
             {
+                _all.Enqueue((a.TraceId, a.OperationName, a.StartTimeUtc, a.Duration, a.Events.Select(e => (e.Name, e.Timestamp)).ToArray()));
                 if (a.OperationName != "apply poll") return;
                 var announced = a.GetTagItem(PassportBot.Observability.TelemetryTags.SlotsAnnounced) is int n ? n : 0;
-                _spans.Enqueue((new DateTimeOffset(a.StartTimeUtc + a.Duration, TimeSpan.Zero), a.Duration.TotalMilliseconds, announced));
+                _spans.Enqueue((new DateTimeOffset(a.StartTimeUtc + a.Duration, TimeSpan.Zero), a.Duration.TotalMilliseconds, announced, a.TraceId));
             },
         };
         ActivitySource.AddActivityListener(_listener);
     }
 
-    public IReadOnlyList<(DateTimeOffset End, double Ms, int Announced)> Spans => _spans.ToArray();
+    public IReadOnlyList<(DateTimeOffset End, double Ms, int Announced, ActivityTraceId Trace)> Spans => _spans.ToArray();
+
+    /// <summary>The first span of each name in <paramref name="trace"/>, as (start, end) in ms after <paramref name="origin"/>,
+    /// in the order the first message goes through them.</summary>
+    public string Path(ActivityTraceId trace, DateTimeOffset origin)
+    {
+        var spans = _all.Where(s => s.Trace == trace).ToList();
+        var parts = new List<string>();
+        foreach (var name in new[] { "poll", "send new_availabilities", "process new_availabilities", "apply poll", "outbox write", "fan-out", "outbox relay", "send message", "process message", "send telegram" })
+        {
+            var first = spans.Where(s => s.Name == name).OrderBy(s => s.Start).FirstOrDefault();
+            if (first.Name is null) continue;
+            var start = (new DateTimeOffset(first.Start, TimeSpan.Zero) - origin).TotalMilliseconds;
+            var events = string.Concat(first.Events.Select(e => string.Create(System.Globalization.CultureInfo.InvariantCulture, $" ({e.Name} {(e.At - origin).TotalMilliseconds:+0.0;-0.0})")));
+            parts.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{name} {start:+0.0;-0.0}..{start + first.Duration.TotalMilliseconds:+0.0;-0.0}{events}"));
+        }
+        return string.Join(" | ", parts);
+    }
 
     public void Dispose() => _listener.Dispose();
 }
@@ -222,7 +241,9 @@ public static partial class Scenarios
             }
             var polledAt = DateTimeOffset.FromUnixTimeMilliseconds(polledMs);
             var perChat = sends.GroupBy(c => c.ChatId!.Value).ToDictionary(g => g.Key, g => g.Count());
-            var handler = timer?.Spans.Where(s => s.Announced > 0 && s.End >= roundStart).Select(s => (double?)s.Ms).FirstOrDefault();
+            var announcing = timer?.Spans.Where(s => s.Announced > 0 && s.End >= roundStart).Select(s => ((double Ms, ActivityTraceId Trace)?)(s.Ms, s.Trace)).FirstOrDefault();
+            var handler = announcing?.Ms;
+            if (announcing is { } a) Log($"round {r + 1} path after the poll (ms): {timer!.Path(a.Trace, polledAt)}");
             results.Add(new FilteredRound(r + 1, polledAt,
                 (sends[0].At - polledAt).TotalMilliseconds, (sends[^1].At - polledAt).TotalMilliseconds,
                 sends.Count, wanted.Count, perChat.Values.Sum(n => n - 1), wanted.Count(c => !perChat.ContainsKey(c)),

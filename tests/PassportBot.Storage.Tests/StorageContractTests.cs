@@ -74,6 +74,28 @@ public abstract class StorageContractTests(ITestOutputHelper output) : IAsyncLif
     private SlotRecord NewRecord(SlotKey key, string province, int places) =>
         new(key, province, places, places, Clock.GetUtcNow(), Clock.GetUtcNow(), Clock.GetUtcNow(), null, 0);
 
+    // ---------- sent message ids ----------
+
+    [Fact]
+    public async Task Concurrent_sent_records_and_checks_are_grouped_into_few_statements_and_each_answered_right()
+    {
+        var store = (PassportBot.Storage.Stores.SentMessageStore)Store.Services.GetRequiredService<ISentMessageStore>();
+        var ids = Enumerable.Range(0, 300).Select(i => $"m{i:D4}").ToList();
+        await Task.WhenAll(ids.Select(id => store.RecordSentAsync(id, Clock.GetUtcNow(), None)));
+        // The same id twice in one group is recorded once, without error.
+        await Task.WhenAll(store.RecordSentAsync("m0000", Clock.GetUtcNow(), None), store.RecordSentAsync("m0000", Clock.GetUtcNow(), None));
+        var statementsBeforeChecks = store.Statements;
+
+        var asked = ids.Concat(Enumerable.Range(0, 300).Select(i => $"x{i:D4}")).ToList();
+        var answers = await Task.WhenAll(asked.Select(id => store.WasSentAsync(id, None)));
+
+        Assert.Equal(asked.Select(id => id.StartsWith('m')), answers);
+        Assert.Equal(300, await ScalarAsync("SELECT COUNT(*) FROM sent_messages"));
+        // 300 records and 600 checks arrived together: far fewer statements than calls.
+        Assert.True(statementsBeforeChecks < 150, $"{statementsBeforeChecks} statements for 302 records");
+        Assert.True(store.Statements - statementsBeforeChecks < 300, $"{store.Statements - statementsBeforeChecks} statements for 600 checks");
+    }
+
     // ---------- schema ----------
 
     [Fact]

@@ -4,9 +4,25 @@ using PassportBot.Storage.Sql;
 
 namespace PassportBot.Storage.Stores;
 
-/// <summary>The in-process bus's queues in the <c>bus_messages</c> table (see <see cref="IMessageJournal"/>).</summary>
-internal sealed class MessageJournalStore(StorageDatabase database) : IMessageJournal
+/// <summary>The in-process bus's queues in the <c>bus_messages</c> table (see <see cref="IMessageJournal"/>).
+/// Deliveries and removals, one per message handled, are grouped (<see cref="GroupCommit{TItem, TResult}"/>) so a
+/// fan-out does not cost two write transactions per message.</summary>
+internal sealed class MessageJournalStore : IMessageJournal
 {
+    private const int MaxBatch = 1_000;
+
+    private readonly StorageDatabase database;
+    private readonly GroupCommit<long, bool> _deliveries;
+    private readonly GroupCommit<IReadOnlyCollection<long>, bool> _removals;
+
+    public MessageJournalStore(StorageDatabase database)
+    {
+        this.database = database;
+        _deliveries = GroupCommit.Writes<long>((ids, ct) => ExecuteInChunksAsync("UPDATE bus_messages SET deliveries = deliveries + 1 WHERE {0}", ids, ct), MaxBatch);
+        // A removal is a collection already; batches of them are flattened (each at most a relay batch).
+        _removals = GroupCommit.Writes<IReadOnlyCollection<long>>((sets, ct) => ExecuteInChunksAsync("DELETE FROM bus_messages WHERE {0}", sets.SelectMany(s => s).ToList(), ct), 64);
+    }
+
     private const string Columns =
         "id AS Id, queue AS Queue, body AS Body, attempts AS Attempts, deliveries AS Deliveries, available_at AS AvailableAt, " +
         "dead_reason AS DeadReason, dead_at AS DeadAt";
@@ -40,8 +56,7 @@ internal sealed class MessageJournalStore(StorageDatabase database) : IMessageJo
         }, cancellationToken);
     }
 
-    public Task MarkDeliveredAsync(long id, CancellationToken cancellationToken) =>
-        ExecuteAsync("UPDATE bus_messages SET deliveries = deliveries + 1 WHERE id = @id", new { id }, cancellationToken);
+    public Task MarkDeliveredAsync(long id, CancellationToken cancellationToken) => _deliveries.RunAsync(id, cancellationToken);
 
     public Task DelayAsync(long id, int failedAttempts, DateTimeOffset availableAt, CancellationToken cancellationToken) =>
         ExecuteAsync("UPDATE bus_messages SET attempts = @failedAttempts, deliveries = 0, available_at = @availableAt WHERE id = @id",
@@ -55,14 +70,19 @@ internal sealed class MessageJournalStore(StorageDatabase database) : IMessageJo
         ExecuteAsync("UPDATE bus_messages SET attempts = 0, deliveries = 0, dead_reason = NULL, dead_at = NULL, available_at = @at WHERE id = @id",
             new { id, at = DbValues.ToUnixMs(at) }, cancellationToken);
 
-    public async Task RemoveAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
+    public Task RemoveAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken) =>
+        ids.Count == 0 ? Task.CompletedTask : _removals.RunAsync(ids, cancellationToken);
+
+    /// <summary>Runs <paramref name="sqlFormat"/> (its <c>{0}</c> an id condition) over <paramref name="ids"/>, 1,000 per
+    /// statement; the same id twice counts once.</summary>
+    private async Task ExecuteInChunksAsync(string sqlFormat, IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
     {
-        if (ids.Count == 0) return;
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var chunk in ids.Chunk(1_000))
+        foreach (var chunk in ids.Distinct().Chunk(1_000))
         {
             await connection.ExecuteAsync(new CommandDefinition(
-                $"DELETE FROM bus_messages WHERE {Dialect.InList("id", "@ids")}", new { ids = chunk }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                string.Format(System.Globalization.CultureInfo.InvariantCulture, sqlFormat, Dialect.InList("id", "@ids")),
+                new { ids = chunk }, cancellationToken: cancellationToken)).ConfigureAwait(false);
         }
     }
 

@@ -3,25 +3,68 @@ using PassportBot.Storage.Sql;
 
 namespace PassportBot.Storage.Stores;
 
-internal sealed class SentMessageStore(StorageDatabase database) : ISentMessageStore
+/// <summary>Checks and records are grouped (<see cref="GroupCommit{TItem, TResult}"/>): the dispatcher asks for every
+/// message it sends, and one statement for all the concurrent ones keeps a fan-out from costing two database round
+/// trips (and a commit) per message.</summary>
+internal sealed class SentMessageStore : ISentMessageStore
 {
-    private SqlDialect Dialect => database.Dialect;
+    /// <summary>Ids per statement: far below every provider's parameter limit.</summary>
+    internal const int MaxBatch = 500;
 
-    public async Task<bool> WasSentAsync(string messageId, CancellationToken cancellationToken)
+    private readonly StorageDatabase database;
+    private readonly GroupCommit<string, bool> _checks;
+    private readonly GroupCommit<(string Id, long At), bool> _records;
+
+    public SentMessageStore(StorageDatabase database)
     {
-        ArgumentException.ThrowIfNullOrEmpty(messageId);
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT COUNT(*) FROM sent_messages WHERE message_id = @messageId", new { messageId }, cancellationToken: cancellationToken)).ConfigureAwait(false) > 0;
+        this.database = database;
+        _checks = new GroupCommit<string, bool>(CheckAsync, MaxBatch);
+        _records = GroupCommit.Writes<(string Id, long At)>(RecordAsync, MaxBatch);
     }
 
-    public async Task RecordSentAsync(string messageId, DateTimeOffset at, CancellationToken cancellationToken)
+    private SqlDialect Dialect => database.Dialect;
+
+    /// <summary>Statements run so far for checks and records (for tests).</summary>
+    internal int Statements => _checks.Flushes + _records.Flushes;
+
+    public Task<bool> WasSentAsync(string messageId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(messageId);
-        var conflict = Conflict.Ignore("message_id");
-        var sql = Dialect.InsertHead("sent_messages", ["message_id", "sent_at"], conflict) + "(@messageId, @at)" + Dialect.ConflictTail(conflict);
+        return _checks.RunAsync(messageId, cancellationToken);
+    }
+
+    public Task RecordSentAsync(string messageId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(messageId);
+        return _records.RunAsync((messageId, DbValues.ToUnixMs(at)), cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<bool>> CheckAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken)
+    {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await connection.ExecuteAsync(new CommandDefinition(sql, new { messageId, at = DbValues.ToUnixMs(at) }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var sent = (await connection.QueryAsync<string>(new CommandDefinition(
+            $"SELECT message_id FROM sent_messages WHERE {Dialect.InList("message_id", "@ids")}",
+            new { ids = ids.Distinct(StringComparer.Ordinal).ToArray() }, cancellationToken: cancellationToken)).ConfigureAwait(false))
+            .ToHashSet(StringComparer.Ordinal);
+        return ids.Select(sent.Contains).ToList();
+    }
+
+    private async Task RecordAsync(IReadOnlyList<(string Id, long At)> records, CancellationToken cancellationToken)
+    {
+        var rows = records.DistinctBy(r => r.Id, StringComparer.Ordinal).ToList();
+        var conflict = Conflict.Ignore("message_id");
+        var parameters = new DynamicParameters();
+        var values = new System.Text.StringBuilder();
+        for (var i = 0; i < rows.Count; i++)
+        {
+            if (i > 0) values.Append(", ");
+            values.Append(System.Globalization.CultureInfo.InvariantCulture, $"(@m{i}, @a{i})");
+            parameters.Add("m" + i, rows[i].Id);
+            parameters.Add("a" + i, rows[i].At);
+        }
+        var sql = Dialect.InsertHead("sent_messages", ["message_id", "sent_at"], conflict) + values + Dialect.ConflictTail(conflict);
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
     public async Task<int> PruneAsync(DateTimeOffset before, int max, CancellationToken cancellationToken)
