@@ -90,20 +90,20 @@ public static class FanOut
         return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)).AsSpan(0, 16));
     }
 
-    /// <summary>The subscribers in the job's order, after <paramref name="after"/> when given. The order is random
+    /// <summary>The subscribers' chats in the job's order, after <paramref name="after"/> when given. The order is random
     /// (so the same people are not always first) but fixed by the job id: a job resumed by another process, even
     /// over a subscriber list that changed meanwhile, continues where the last written chunk ended.</summary>
-    public static List<(FilteredSubscriber Subscriber, FanOutCursor Position)> Order(string jobId, IReadOnlyList<FilteredSubscriber> subscribers, FanOutCursor? after = null)
+    public static List<(long ChatId, FanOutCursor Position)> Order(string jobId, IReadOnlyList<long> chatIds, FanOutCursor? after = null)
     {
         var seed = Seed(jobId);
-        var ordered = subscribers
-            .Select(s => (Subscriber: s, Key: Mix(seed ^ unchecked((ulong)s.ChatId))))
-            .OrderBy(x => x.Key).ThenBy(x => x.Subscriber.ChatId);
-        var result = new List<(FilteredSubscriber, FanOutCursor)>(subscribers.Count);
-        foreach (var (s, key) in ordered)
+        var ordered = chatIds
+            .Select(id => (ChatId: id, Key: Mix(seed ^ unchecked((ulong)id))))
+            .OrderBy(x => x.Key).ThenBy(x => x.ChatId);
+        var result = new List<(long, FanOutCursor)>(chatIds.Count);
+        foreach (var (id, key) in ordered)
         {
-            if (after is { } c && (key < unchecked((ulong)c.OrderKey) || (key == unchecked((ulong)c.OrderKey) && s.ChatId <= c.ChatId))) continue;
-            result.Add((s, new FanOutCursor(unchecked((long)key), s.ChatId)));
+            if (after is { } c && (key < unchecked((ulong)c.OrderKey) || (key == unchecked((ulong)c.OrderKey) && id <= c.ChatId))) continue;
+            result.Add((id, new FanOutCursor(unchecked((long)key), id)));
         }
         return result;
     }

@@ -12,7 +12,8 @@ namespace PassportBot.Workers;
 /// relay after each chunk so the first messages are sent while later chunks are still being written.</summary>
 /// <remarks>Each chunk moves the job's cursor in the transaction that writes its rows, under the expander's lease:
 /// a crash loses at most the chunk being written (it is written again by whoever continues the job), and a chunk
-/// is never written twice. Subscribers (and their filters) are read when the expansion starts or resumes.</remarks>
+/// is never written twice. Who follows the province is read when the expansion starts or resumes; each chunk's
+/// filters are read just before the chunk is written.</remarks>
 public sealed partial class FanOutExpander(
     IFanOutJobStore jobs,
     ISubscriptionStore subscriptions,
@@ -72,8 +73,11 @@ public sealed partial class FanOutExpander(
         activity?.SetTag(TelemetryTags.Province, job.Province);
         activity?.SetTag(TelemetryTags.PollId, job.PollId);
         if (activity is not null) job = job with { TraceParent = MessagingTracing.CurrentTraceParent() };
-        var subscribers = await subscriptions.ListSubscribersAsync(job.Province, ct).ConfigureAwait(false);
-        var order = FanOut.Order(entry.Id, subscribers, entry.Cursor);
+        // Chat ids only, to fix the order; each chunk's filters are read just before it is written, so the first
+        // chunk does not wait for every subscriber's filters to be read and parsed.
+        var chatIds = await subscriptions.ListSubscriberChatIdsAsync(job.Province, ct).ConfigureAwait(false);
+        var order = FanOut.Order(entry.Id, chatIds, entry.Cursor);
+        activity?.AddEvent(new System.Diagnostics.ActivityEvent("subscribers read"));
         if (order.Count == 0)
         {
             await jobs.SaveChunkAsync(entry.Id, owner, o.FanOutLease, Queues.Message.Name, [], null, ct).ConfigureAwait(false);
@@ -84,16 +88,22 @@ public sealed partial class FanOutExpander(
         // A small first chunk: its transaction, relay batch and first sends are quick, so the first messages
         // leave sooner; the larger chunks after it keep the number of transactions low.
         var first = Math.Min(FirstChunkSize, o.FanOutChunkSize);
-        var chunks = new List<(FilteredSubscriber Subscriber, FanOutCursor Position)[]> { order.Take(first).ToArray() };
+        var chunks = new List<(long ChatId, FanOutCursor Position)[]> { order.Take(first).ToArray() };
         chunks.AddRange(order.Skip(first).Chunk(o.FanOutChunkSize));
         for (var i = 0; i < chunks.Count && i < maxChunks; i++)
         {
             var chunk = chunks[i];
             var now = time.GetUtcNow();
             var payloads = new List<string>(chunk.Length);
-            foreach (var (subscriber, _) in chunk)
+            var filtered = (await subscriptions.ListSubscribersAsync(job.Province, chunk.Select(c => c.ChatId).ToList(), ct).ConfigureAwait(false))
+                .ToDictionary(s => s.ChatId);
+            foreach (var (chatId, _) in chunk)
+            {
+                // Gone since the ids were read (unsubscribed, blocked the bot): nothing to send.
+                if (!filtered.TryGetValue(chatId, out var subscriber)) continue;
                 foreach (var message in FanOut.For(job, entry.Id, subscriber, now))
                     payloads.Add(MessageJson.SerializeToString(message));
+            }
             FanOutCursor? next = i == chunks.Count - 1 ? null : chunk[^1].Position;
             if (!await jobs.SaveChunkAsync(entry.Id, owner, o.FanOutLease, Queues.Message.Name, payloads, next, ct).ConfigureAwait(false))
             {
@@ -102,6 +112,7 @@ public sealed partial class FanOutExpander(
             }
             written += payloads.Count;
             if (payloads.Count > 0) outboxSignal.Notify();
+            if (i == 0) activity?.AddEvent(new System.Diagnostics.ActivityEvent("first chunk written"));
         }
         activity?.SetTag(TelemetryTags.MessagesQueued, written);
         LogExpanded(entry.Id, job.Province, job.PollId, order.Count, written);

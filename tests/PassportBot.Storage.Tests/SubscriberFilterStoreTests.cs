@@ -44,6 +44,27 @@ public abstract class SubscriberFilterStoreTests : IAsyncLifetime
     };
 
     [Fact]
+    public async Task Subscribers_can_be_listed_as_ids_then_read_with_their_filters_for_a_chosen_few()
+    {
+        for (long chat = 1; chat <= 1_500; chat++) await Subs.SubscribeAsync(chat, chat % 3 == 0 ? "MI" : "TO", null, None);
+        await Subs.SetUserFilterAsync(4, Everything, None);
+        await Subs.DeactivateChatAsync(5, "blocked", None);
+        var expected = (await Subs.ListSubscribersAsync("TO", None)).ToList();
+
+        var ids = await Subs.ListSubscriberChatIdsAsync("TO", None);
+        Assert.Equal(expected.Select(s => s.ChatId).Order(), ids.Order());
+        Assert.DoesNotContain(5L, ids);
+        Assert.DoesNotContain(3L, ids);
+
+        // More ids than one statement takes, with MI chats, the inactive one, an unknown one and a repeat among them.
+        var asked = ids.Append(3L).Append(5L).Append(99_999L).Append(4L).ToList();
+        var read = await Subs.ListSubscribersAsync("TO", asked, None);
+        Assert.Equal(expected, read.OrderBy(s => s.ChatId));
+        Assert.Equal(Everything, read.Single(s => s.ChatId == 4).Filter);
+        Assert.Empty(await Subs.ListSubscribersAsync("TO", [], None));
+    }
+
+    [Fact]
     public async Task User_filters_round_trip_and_apply_to_every_province()
     {
         await Subs.SubscribeAsync(1, "TO", Language.English, None);

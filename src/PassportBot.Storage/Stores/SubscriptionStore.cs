@@ -146,6 +146,39 @@ internal sealed class SubscriptionStore : ISubscriptionStore
         return rows.Select(r => r.ToSubscriber()).ToList();
     }
 
+    public async Task<IReadOnlyList<long>> ListSubscriberChatIdsAsync(string province, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var ids = await connection.QueryAsync<long>(new CommandDefinition(
+            """
+            SELECT s.chat_id FROM subscriptions s
+            JOIN users u ON u.chat_id = s.chat_id
+            WHERE s.province = @province AND u.active = 1
+            """,
+            new { province }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return ids.AsList();
+    }
+
+    public async Task<IReadOnlyList<FilteredSubscriber>> ListSubscribersAsync(string province, IReadOnlyCollection<long> chatIds, CancellationToken cancellationToken)
+    {
+        if (chatIds.Count == 0) return [];
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var result = new List<FilteredSubscriber>(chatIds.Count);
+        // 1,000 ids per statement: below every provider's parameter limit.
+        foreach (var chunk in chatIds.Distinct().Chunk(1_000))
+        {
+            var rows = await connection.QueryAsync<SubscriberRow>(new CommandDefinition(
+                $"""
+                SELECT {SubscriberRow.Columns} FROM subscriptions s
+                JOIN users u ON u.chat_id = s.chat_id
+                WHERE s.province = @province AND u.active = 1 AND {_database.Dialect.InList("s.chat_id", "@ids")}
+                """,
+                new { province, ids = chunk }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            result.AddRange(rows.Select(r => r.ToSubscriber()));
+        }
+        return result;
+    }
+
     public async Task<FilteredSubscriber?> GetSubscriberAsync(long chatId, string province, CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
