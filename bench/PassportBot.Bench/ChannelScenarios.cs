@@ -9,11 +9,15 @@ namespace PassportBot.Bench;
 /// <summary>Province channels: one province (TO) with 10,000 direct subscribers and one channel. "ch-dm" and
 /// "ch-dm-channel" measure the direct-message fan-out of one slot without and with the channel (rate limit off, as
 /// 2a); "ch-latency" measures, at the production rate of 25 msg/s and behind that fan-out's backlog, the channel
-/// post's and a webhook's latency after the poll over 100 new slots.</summary>
+/// post's and a webhook's latency after the poll over 100 new slots. The same three on the scale-out shape (one
+/// process per role, RabbitMQ + MariaDB) are "ch-dm-rmq", "ch-dm-channel-rmq" and "ch-latency-rmq".</summary>
 public static partial class ChannelScenarios
 {
     public const long ChannelId = -1001000000001;
     public static readonly string[] All = ["ch-dm", "ch-dm-channel", "ch-latency"];
+
+    /// <summary>The same scenarios on RabbitMQ + MariaDB, one process per role (<c>channels-rmq</c>, not in <c>channels</c>).</summary>
+    public static readonly string[] OnRabbitMq = ["ch-dm-rmq", "ch-dm-channel-rmq", "ch-latency-rmq"];
 
     /// <summary>Diagnostic, not in <see cref="All"/>: ch-latency with the dispatcher's window cut to 24 messages (the
     /// prefetch it had before it served priority messages first), so the posts queue behind the direct messages.</summary>
@@ -24,10 +28,13 @@ public static partial class ChannelScenarios
 
     public static Task RunAsync(string scenario, List<Result> results) => scenario switch
     {
-        "ch-dm" => DirectFanOutAsync(withChannel: false, results),
-        "ch-dm-channel" => DirectFanOutAsync(withChannel: true, results),
-        "ch-latency" => LatencyAsync(results, window: null),
-        WithoutPriority => LatencyAsync(results, window: 24),
+        "ch-dm" => DirectFanOutAsync(withChannel: false, results, Embedded),
+        "ch-dm-channel" => DirectFanOutAsync(withChannel: true, results, Embedded),
+        "ch-latency" => LatencyAsync(results, window: null, Embedded),
+        WithoutPriority => LatencyAsync(results, window: 24, Embedded),
+        "ch-dm-rmq" => DirectFanOutAsync(withChannel: false, results, ScaleOut),
+        "ch-dm-channel-rmq" => DirectFanOutAsync(withChannel: true, results, ScaleOut),
+        "ch-latency-rmq" => LatencyAsync(results, window: null, ScaleOut),
         _ => throw new ArgumentOutOfRangeException(nameof(scenario)),
     };
 
@@ -36,10 +43,16 @@ public static partial class ChannelScenarios
         ["Telegram:Channels:TO"] = ChannelId.ToString(CultureInfo.InvariantCulture),
     };
 
-    private static async Task DirectFanOutAsync(bool withChannel, List<Result> results)
+    private static async Task<Stack> Embedded(Dictionary<string, string?>? settings) => await EmbeddedStack.StartAsync(settings);
+
+    private static async Task<Stack> ScaleOut(Dictionary<string, string?>? settings) => await ScaleOutStack.StartAsync(1, 1, settings);
+
+    private static string Shape(Stack stack) => stack is ScaleOutStack ? " [RabbitMQ + MariaDB, process per role]" : "";
+
+    private static async Task DirectFanOutAsync(bool withChannel, List<Result> results, Func<Dictionary<string, string?>?, Task<Stack>> start)
     {
         var load = Machine.LoadAverage();
-        await using var stack = await EmbeddedStack.StartAsync(withChannel ? ChannelSettings() : null);
+        await using var stack = await start(withChannel ? ChannelSettings() : null);
         var callsBefore = stack.Telegram.Calls.Count;
         var stats = await Scenarios.FanOutAsync(stack, Scenarios.Chats(5_000_000, 10_000, ["TO"]), TimeSpan.FromMinutes(3));
         Log("fan-out: " + stats.Describe());
@@ -54,14 +67,14 @@ public static partial class ChannelScenarios
                 : $"channel post {(post.At - DateTimeOffset.FromUnixTimeMilliseconds(seen)).TotalMilliseconds:0} ms after the poll";
         }
         results.Add(new Result(
-            withChannel ? "ch-dm-channel: 1 slot → 10,000 DMs + 1 channel post, rate limit off" : "ch-dm: 1 slot → 10,000 DMs, no channel, rate limit off",
+            (withChannel ? "ch-dm-channel: 1 slot → 10,000 DMs + 1 channel post, rate limit off" : "ch-dm: 1 slot → 10,000 DMs, no channel, rate limit off") + Shape(stack),
             "DM first/last send unchanged by the channel",
             $"poll→first DM {stats.PreDispatchSeconds:0.000} s, poll→last DM {stats.EndToEndSeconds:0.000} s; {channel}",
             null,
             $"delivered {stats.Delivered}/{stats.Expected}, duplicates {stats.Duplicates}, lost {stats.Lost}; load {load} → {Machine.LoadAverage()}"));
     }
 
-    private static async Task LatencyAsync(List<Result> results, int? window)
+    private static async Task LatencyAsync(List<Result> results, int? window, Func<Dictionary<string, string?>?, Task<Stack>> start)
     {
         var load = Machine.LoadAverage();
         await using var receiver = await FakeHttpReceiver.StartAsync();
@@ -72,7 +85,7 @@ public static partial class ChannelScenarios
         settings["Notifications:Webhooks:bench:Secret"] = "bench-secret";
         settings["Notifications:Webhooks:bench:Provinces:0"] = "TO";
         if (window is { } w) settings["Telegram:DispatcherWindow"] = w.ToString(CultureInfo.InvariantCulture);
-        await using var stack = await EmbeddedStack.StartAsync(settings);
+        await using var stack = await start(settings);
         Log(stack.Label + ", rate limit 25 msg/s, channel " + ChannelId + ", one webhook receiver");
 
         var chats = Scenarios.Chats(6_000_000, 10_000, ["TO"]);
@@ -147,7 +160,7 @@ public static partial class ChannelScenarios
         Log($"channel: {channel.Count}/100 slots, p50 {Ms(Percentile(channel, 50))}, p99 {Ms(Percentile(channel, 99))}, max {Ms(channel.LastOrDefault())}");
         Log($"webhook: {webhook.Count}/100 slots, p50 {Ms(Percentile(webhook, 50))}, p99 {Ms(Percentile(webhook, 99))}, max {Ms(webhook.LastOrDefault())}");
         var p99 = Percentile(channel, 99);
-        var name = window is null ? "ch-latency" : $"{WithoutPriority} (dispatcher window {window})";
+        var name = (window is null ? "ch-latency" : $"{WithoutPriority} (dispatcher window {window})") + Shape(stack);
         results.Add(new Result($"{name}: channel post after the poll, 100 new slots, 25 msg/s, behind a 10,000-DM fan-out",
             "p99 ≤ 1 s",
             $"{channel.Count}/100 slots: p50 {Ms(Percentile(channel, 50))}, p99 {Ms(p99)}, max {Ms(channel.LastOrDefault())}",

@@ -26,9 +26,10 @@ public static class Program
             "issue7" => Issue7,
             "2c-5prov" or "2c-conc32" => [a],
             "channels" => ChannelScenarios.All,
-            _ when ChannelScenarios.All.Contains(a) || a == ChannelScenarios.WithoutPriority => [a],
+            "channels-rmq" => ChannelScenarios.OnRabbitMq,
+            _ when ChannelScenarios.All.Contains(a) || ChannelScenarios.OnRabbitMq.Contains(a) || a == ChannelScenarios.WithoutPriority => [a],
             _ when Issue2.Contains(a) || Issue3.Contains(a) || Issue7.Contains(a) => [a],
-            _ => throw new ArgumentException($"Unknown scenario '{a}'. Use one or more of: {string.Join(", ", Issue2.Concat(Issue3).Concat(Issue7).Concat(ChannelScenarios.All))}, {ChannelScenarios.WithoutPriority}, issue2, issue3, issue7, channels, all."),
+            _ => throw new ArgumentException($"Unknown scenario '{a}'. Use one or more of: {string.Join(", ", Issue2.Concat(Issue3).Concat(Issue7).Concat(ChannelScenarios.All).Concat(ChannelScenarios.OnRabbitMq))}, {ChannelScenarios.WithoutPriority}, issue2, issue3, issue7, channels, channels-rmq, all."),
         }).Distinct().ToList();
 
         var startedAt = DateTimeOffset.UtcNow;
@@ -106,7 +107,8 @@ public static class Program
         "3c" => ScaleOutReplicas(),
         "7a" => FilteredEmbedded(),
         "7b" => FilteredScaleOut(),
-        _ when ChannelScenarios.All.Contains(scenario) || scenario == ChannelScenarios.WithoutPriority => ChannelScenarios.RunAsync(scenario, Results),
+        _ when ChannelScenarios.All.Contains(scenario) || ChannelScenarios.OnRabbitMq.Contains(scenario) || scenario == ChannelScenarios.WithoutPriority
+            => ChannelScenarios.RunAsync(scenario, Results),
         _ => throw new ArgumentOutOfRangeException(nameof(scenario)),
     };
 

@@ -156,7 +156,7 @@ public sealed class ScaleOutStack : Stack
     public required string Description { get; init; }
     public override string Label => Description;
 
-    public static async Task<ScaleOutStack> StartAsync(int availHandlers, int dispatchers)
+    public static async Task<ScaleOutStack> StartAsync(int availHandlers, int dispatchers, IDictionary<string, string?>? extra = null)
     {
         var rabbit = Environment.GetEnvironmentVariable("PASSPORTBOT_TEST_RABBITMQ")
             ?? throw new InvalidOperationException("PASSPORTBOT_TEST_RABBITMQ is not set: run through bench/run.sh (it sources scripts/services.sh --env).");
@@ -173,6 +173,7 @@ public sealed class ScaleOutStack : Stack
         settings["Bus:QueuePrefix"] = prefix;
         // One line per applied update, so the replica scenario can show which handler announced what.
         settings["Logging:LogLevel:PassportBot.Workers.AvailabilityHandler"] = "Debug";
+        foreach (var kv in extra ?? new Dictionary<string, string?>()) settings[kv.Key] = kv.Value;
 
         // Schema and subscriptions through the product's storage API, in this process.
         var services = new ServiceCollection();

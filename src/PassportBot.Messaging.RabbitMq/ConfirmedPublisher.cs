@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Logging;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
@@ -21,17 +22,21 @@ internal sealed partial class ConfirmedPublisher(
     public async Task PublishAsync(IReadOnlyList<QueueSpec> topology, IReadOnlyList<AmqpMessage> messages, CancellationToken cancellationToken)
     {
         IReadOnlyList<AmqpMessage> pending = messages;
-        for (var retry = 1; ; retry++)
+        var retrying = false;
+        // Every fault that reaches the pipeline is transient: the rest are thrown at once, before it.
+        await TransientFaults.QuietRetry.ExecuteAsync(async ct =>
         {
+            if (retrying) await connection.WaitUntilOpenAsync(ct).ConfigureAwait(false);
+            retrying = true;
             IChannel? channel = null;
             Exception? fault;
             try
             {
-                await declarer.EnsureAsync(topology, cancellationToken).ConfigureAwait(false);
-                channel = await channels.RentAsync(cancellationToken).ConfigureAwait(false);
-                (pending, fault) = await PublishOnAsync(channel, pending, cancellationToken).ConfigureAwait(false);
+                await declarer.EnsureAsync(topology, ct).ConfigureAwait(false);
+                channel = await channels.RentAsync(ct).ConfigureAwait(false);
+                (pending, fault) = await PublishOnAsync(channel, pending, ct).ConfigureAwait(false);
             }
-            catch (Exception ex) when (TransientFaults.IsTransient(ex) && !cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (TransientFaults.IsTransient(ex) && !ct.IsCancellationRequested)
             {
                 fault = ex;
             }
@@ -51,9 +56,9 @@ internal sealed partial class ConfirmedPublisher(
             if (fault is PublishReturnException) declarer.Invalidate();
             LogRetrying(pending.Count, fault.GetType().Name, connection.Endpoint);
             if (channel is not null) await channels.DiscardAsync(channel).ConfigureAwait(false);
-            await Task.Delay(TransientFaults.Backoff(retry), cancellationToken).ConfigureAwait(false);
-            await connection.WaitUntilOpenAsync(cancellationToken).ConfigureAwait(false);
-        }
+            ct.ThrowIfCancellationRequested();
+            ExceptionDispatchInfo.Throw(fault);
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Pipelines the batch; returns the messages that were not confirmed and the first transient fault.</summary>

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using PassportBot.Resilience;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 
@@ -12,6 +13,7 @@ internal sealed partial class RabbitMqConnection : IAsyncDisposable
 {
     private static readonly TimeSpan RecoveryInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan ReadyPollInterval = TimeSpan.FromMilliseconds(100);
+    private static readonly ExponentialBackoff ConnectRetry = new(RecoveryInterval, RecoveryInterval);
 
     private readonly ConnectionFactory _factory;
     private readonly ILogger _logger;
@@ -52,21 +54,16 @@ internal sealed partial class RabbitMqConnection : IAsyncDisposable
         try
         {
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposing.Token);
-            while (_connection is null)
+            if (_connection is null)
             {
-                try
-                {
-                    _connection = await _factory.CreateConnectionAsync(linked.Token).ConfigureAwait(false);
-                    _connection.ConnectionShutdownAsync += OnShutdownAsync;
-                    _connection.RecoverySucceededAsync += OnRecoveredAsync;
-                    LogConnected(Endpoint);
-                }
-                catch (Exception ex) when (TransientFaults.IsTransient(ex) && !linked.IsCancellationRequested)
-                {
-                    // Automatic recovery only covers connections that were once open; the first one is ours to retry.
-                    LogConnectFailed(Endpoint, ex.GetType().Name);
-                    await Task.Delay(RecoveryInterval, linked.Token).ConfigureAwait(false);
-                }
+                // Automatic recovery only covers connections that were once open; the first one is ours to retry,
+                // at the pace of the client's own recovery.
+                var connection = await ConnectRetry.Pipeline(TimeProvider.System, TransientFaults.IsTransient, (ex, _, _) => LogConnectFailed(Endpoint, ex.GetType().Name))
+                    .ExecuteAsync(async ct => await _factory.CreateConnectionAsync(ct).ConfigureAwait(false), linked.Token).ConfigureAwait(false);
+                connection.ConnectionShutdownAsync += OnShutdownAsync;
+                connection.RecoverySucceededAsync += OnRecoveredAsync;
+                _connection = connection;
+                LogConnected(Endpoint);
             }
             return _connection;
         }

@@ -47,35 +47,30 @@ internal sealed partial class RabbitMqConsumer<T> : IAsyncDisposable
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        for (var retry = 1; ; retry++)
+        var retrying = false;
+        await TransientFaults.Retry(ex => LogStartRetry(_queue, ex.GetType().Name)).ExecuteAsync(async ct =>
         {
+            if (retrying) await _connection.WaitUntilOpenAsync(ct).ConfigureAwait(false);
+            retrying = true;
             try
             {
-                await _declarer.EnsureAsync(_topology.QueueWithDeadLetters(_queue), cancellationToken).ConfigureAwait(false);
+                await _declarer.EnsureAsync(_topology.QueueWithDeadLetters(_queue), ct).ConfigureAwait(false);
                 _channel = await _connection.CreateChannelAsync(
                     new CreateChannelOptions(false, false, consumerDispatchConcurrency: (ushort)_options.MaxConcurrency),
-                    cancellationToken).ConfigureAwait(false);
-                await _channel.BasicQosAsync(0, (ushort)_options.Prefetch, false, cancellationToken).ConfigureAwait(false);
+                    ct).ConfigureAwait(false);
+                await _channel.BasicQosAsync(0, (ushort)_options.Prefetch, false, ct).ConfigureAwait(false);
                 var consumer = new AsyncEventingBasicConsumer(_channel);
                 consumer.ReceivedAsync += OnReceivedAsync;
                 _consumerTag = await _channel.BasicConsumeAsync(_topology.QueueName(_queue), autoAck: false,
                     consumerTag: "", noLocal: false, exclusive: false, arguments: null, consumer: consumer,
-                    cancellationToken: cancellationToken).ConfigureAwait(false);
-                return;
-            }
-            catch (Exception ex) when (TransientFaults.IsTransient(ex) && !cancellationToken.IsCancellationRequested)
-            {
-                LogStartRetry(_queue, ex.GetType().Name);
-                await DropChannelAsync().ConfigureAwait(false);
-                await Task.Delay(TransientFaults.Backoff(retry), cancellationToken).ConfigureAwait(false);
-                await _connection.WaitUntilOpenAsync(cancellationToken).ConfigureAwait(false);
+                    cancellationToken: ct).ConfigureAwait(false);
             }
             catch
             {
                 await DropChannelAsync().ConfigureAwait(false);
                 throw;
             }
-        }
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task DropChannelAsync()

@@ -1,4 +1,6 @@
 using System.Net.Sockets;
+using PassportBot.Resilience;
+using Polly;
 using RabbitMQ.Client.Exceptions;
 
 namespace PassportBot.Messaging.RabbitMq;
@@ -11,8 +13,6 @@ internal static class TransientFaults
     private const ushort NotFound = 404;
     private const ushort PreconditionFailed = 406;
 
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(1);
-
     /// <summary>Failures that go away when the connection recovers: worth waiting for and retrying.</summary>
     public static bool IsTransient(Exception error) => error switch
     {
@@ -21,8 +21,14 @@ internal static class TransientFaults
         _ => false,
     };
 
-    /// <summary>Pause before retry <paramref name="retry"/> (1-based): 50 ms doubling up to 1 s, so a fault that
-    /// persists while the connection looks open does not become a busy loop.</summary>
-    public static TimeSpan Backoff(int retry) =>
-        TimeSpan.FromMilliseconds(Math.Min(MaxBackoff.TotalMilliseconds, 50 * Math.Pow(2, Math.Min(retry - 1, 10))));
+    private static readonly ExponentialBackoff Backoff = new(TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(1));
+
+    /// <summary>Retries transient faults until the caller's token gives up: 50 ms doubling up to 1 s, so a fault that
+    /// persists while the connection looks open does not become a busy loop. On the wall clock, as the client's own
+    /// connection recovery is.</summary>
+    public static ResiliencePipeline Retry(Action<Exception> onRetry) =>
+        Backoff.Pipeline(TimeProvider.System, IsTransient, (e, _, _) => onRetry(e));
+
+    /// <summary><see cref="Retry"/> for callers that log the fault themselves; built once, as every publish uses it.</summary>
+    public static readonly ResiliencePipeline QuietRetry = Backoff.Pipeline(TimeProvider.System, IsTransient);
 }

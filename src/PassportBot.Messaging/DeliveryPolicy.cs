@@ -1,3 +1,5 @@
+using PassportBot.Resilience;
+
 namespace PassportBot.Messaging;
 
 /// <summary>Retry and dead-letter rules shared by every transport, so they behave the same.</summary>
@@ -8,13 +10,14 @@ public static class DeliveryPolicy
 
     private const int MaxReasonLength = 1000;
 
-    /// <summary>Delay before redelivering a message that has failed <paramref name="failedAttempts"/> times: RetryDelay·2^(n-1).</summary>
+    /// <summary>Delay before redelivering a message that has failed <paramref name="failedAttempts"/> times: RetryDelay·2^(n-1),
+    /// at most <see cref="MaxRetryDelay"/>. A delivery schedule kept with the message on the bus (a delay queue, the
+    /// journal), not a wait: hence the shared back-off's stored series, without jitter, rather than a retry pipeline.</summary>
     public static TimeSpan RetryDelay(ConsumerOptions options, int failedAttempts)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(failedAttempts, 1);
-        var exponent = Math.Min(failedAttempts - 1, 30);
-        var ticks = options.RetryDelay.Ticks * (double)(1L << exponent);
-        return ticks >= MaxRetryDelay.Ticks ? MaxRetryDelay : TimeSpan.FromTicks((long)ticks);
+        var first = options.RetryDelay < MaxRetryDelay ? options.RetryDelay : MaxRetryDelay;
+        return new ExponentialBackoff(first, MaxRetryDelay).DelayAfter(failedAttempts);
     }
 
     /// <summary>True when a message whose handler failed this way must not be tried again.</summary>

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PassportBot.Messaging;
+using PassportBot.Resilience;
 
 namespace PassportBot.Targets;
 
@@ -14,7 +15,8 @@ public sealed partial class TargetDispatcherService(
     TimeProvider time,
     ILogger<TargetDispatcherService> logger) : BackgroundService
 {
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(1);
+    /// <summary>Pause before trying again to consume, while the broker is away.</summary>
+    internal static readonly ExponentialBackoff ConsumeBackoff = new(TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
 
     public ConsumerOptions ConsumerOptions { get; } = new()
     {
@@ -26,33 +28,13 @@ public sealed partial class TargetDispatcherService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var backoff = TimeSpan.FromSeconds(1);
-        while (!stoppingToken.IsCancellationRequested)
+        // Runs until stopped: a consumer that started only ends with the host, so every retry is a failed start.
+        await new ServiceRetry(ConsumeBackoff, time, (e, delay) => LogConsumeFailed(e, delay.TotalSeconds)).RunAsync(async ct =>
         {
-            try
-            {
-                await using var consumer = await bus.ConsumeAsync(Queues.Targets, dispatcher.DispatchAsync, ConsumerOptions, stoppingToken).ConfigureAwait(false);
-                LogStarted(ConsumerOptions.MaxConcurrency);
-                await Task.Delay(Timeout.InfiniteTimeSpan, time, stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                LogConsumeFailed(e, backoff.TotalSeconds);
-            }
-            try
-            {
-                await Task.Delay(backoff, time, stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-            backoff = TimeSpan.FromTicks(Math.Min(MaxBackoff.Ticks, backoff.Ticks * 2));
-        }
+            await using var consumer = await bus.ConsumeAsync(Queues.Targets, dispatcher.DispatchAsync, ConsumerOptions, ct).ConfigureAwait(false);
+            LogStarted(ConsumerOptions.MaxConcurrency);
+            await Task.Delay(Timeout.InfiniteTimeSpan, time, ct).ConfigureAwait(false);
+        }, stoppingToken).ConfigureAwait(false);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Consuming the targets queue ({Concurrency} deliveries at once)")]

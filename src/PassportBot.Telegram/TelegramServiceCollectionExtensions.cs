@@ -63,6 +63,7 @@ public static class TelegramServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<BotReplies>>()));
         services.AddTelegramChannels(configuration);
+        services.TryAddSingleton<ChannelInviteLinks>();
         services.TryAddSingleton<BotConversation>();
         services.TryAddSingleton<AdminCommands>();
         services.TryAddSingleton<OfficeLookup>();

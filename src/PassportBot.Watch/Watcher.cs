@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using PassportBot.Agenda;
 using PassportBot.Domain;
 using PassportBot.Domain.Texts;
+using PassportBot.Resilience;
 using PassportBot.Watch.Output;
 using PassportBot.Watch.Push;
 using PassportBot.Watch.State;
@@ -222,12 +223,8 @@ public sealed partial class Watcher(
 
     private TimeSpan Spread() => TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * Math.Min(1000, options.Interval.TotalMilliseconds / 10));
 
-    private TimeSpan Backoff(int failures)
-    {
-        var factor = Math.Pow(2, Math.Min(failures - 1, 16));
-        var delay = TimeSpan.FromTicks((long)Math.Min(options.MaxBackoff.Ticks, options.Interval.Ticks * factor));
-        return Jitter(delay);
-    }
+    // The wait is announced (next poll time, the errors' retry time) before it starts: a schedule, not a Polly retry.
+    private TimeSpan Backoff(int failures) => Jitter(new ExponentialBackoff(options.Interval, options.MaxBackoff).DelayAfter(failures));
 
     private sealed record ScanErrors(IReadOnlyList<(string Scope, string Message)> Messages, bool Failed);
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PassportBot.Messaging;
 using PassportBot.Observability;
+using PassportBot.Resilience;
 using PassportBot.Storage;
 
 namespace PassportBot.Workers;
@@ -140,6 +141,9 @@ public sealed partial class FanOutExpanderService(
     TimeProvider time,
     ILogger<FanOutExpanderService> logger) : BackgroundService
 {
+    /// <summary>Pause after a failed expansion (database away), doubling while it keeps failing.</summary>
+    internal static readonly ExponentialBackoff Backoff = new(TimeSpan.FromMilliseconds(400), TimeSpan.FromSeconds(30));
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(Enumerable.Range(0, options.Value.FanOutConcurrency).Select(_ => LoopAsync(stoppingToken)));
 
@@ -147,27 +151,15 @@ public sealed partial class FanOutExpanderService(
     {
         var o = options.Value;
         var owner = Environment.MachineName + "-fanout-" + Guid.NewGuid().ToString("N")[..8];
-        var failures = 0;
+        // After a failure the job stays claimed by this owner, who takes it up again after the pause.
+        var retry = new ServiceRetry(Backoff, time, (e, _) => LogFailed(e));
         while (!stoppingToken.IsCancellationRequested)
         {
-            try
+            await retry.RunAsync(async ct =>
             {
-                while (await expander.ExpandNextAsync(owner, stoppingToken).ConfigureAwait(false)) { }
-                failures = 0;
-                await signal.WaitAsync(o.FanOutPollInterval, time, stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception ex)
-            {
-                // The job stays claimed by this owner, who takes it up again after the pause.
-                failures++;
-                LogFailed(ex);
-                var backoff = TimeSpan.FromMilliseconds(Math.Min(30_000, 200 * Math.Pow(2, Math.Min(failures, 8))));
-                try { await Task.Delay(backoff, time, stoppingToken).ConfigureAwait(false); } catch (OperationCanceledException) { break; }
-            }
+                while (await expander.ExpandNextAsync(owner, ct).ConfigureAwait(false)) { }
+                await signal.WaitAsync(o.FanOutPollInterval, time, ct).ConfigureAwait(false);
+            }, stoppingToken).ConfigureAwait(false);
         }
     }
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PassportBot.Messaging;
 using PassportBot.Observability;
+using PassportBot.Resilience;
 using PassportBot.Storage;
 
 namespace PassportBot.Workers;
@@ -18,6 +19,8 @@ public sealed partial class OutboxRelayService(
     TimeProvider time,
     ILogger<OutboxRelayService> logger) : BackgroundService
 {
+    /// <summary>Pause after a failed round (database or broker away), doubling while it keeps failing.</summary>
+    internal static readonly ExponentialBackoff Backoff = new(TimeSpan.FromMilliseconds(400), TimeSpan.FromSeconds(30));
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         // Claims are leased, so parallel loops never publish the same entry; two loops overlap one batch's
@@ -29,30 +32,18 @@ public sealed partial class OutboxRelayService(
         var o = options.Value;
         // Each loop is its own claimant: a claimant may re-take its own unexpired entries, siblings may not.
         var owner = Environment.MachineName + "-relay-" + Guid.NewGuid().ToString("N")[..8];
-        var failures = 0;
+        var retry = new ServiceRetry(Backoff, time, (e, _) => LogRelayFailed(e));
         while (!stoppingToken.IsCancellationRequested)
         {
-            try
+            await retry.RunAsync(async ct =>
             {
                 int published;
                 do
                 {
-                    published = await RelayBatchAsync(o, owner, stoppingToken).ConfigureAwait(false);
-                } while (published > 0 && !stoppingToken.IsCancellationRequested);
-                failures = 0;
-                await signal.WaitAsync(o.RelayPollInterval, time, stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception ex)
-            {
-                failures++;
-                LogRelayFailed(ex);
-                var backoff = TimeSpan.FromMilliseconds(Math.Min(30_000, 200 * Math.Pow(2, Math.Min(failures, 8))));
-                try { await Task.Delay(backoff, time, stoppingToken).ConfigureAwait(false); } catch (OperationCanceledException) { break; }
-            }
+                    published = await RelayBatchAsync(o, owner, ct).ConfigureAwait(false);
+                } while (published > 0 && !ct.IsCancellationRequested);
+                await signal.WaitAsync(o.RelayPollInterval, time, ct).ConfigureAwait(false);
+            }, stoppingToken).ConfigureAwait(false);
         }
     }
 

@@ -1,12 +1,16 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using PassportBot.Messaging;
+using PassportBot.Resilience;
 
 namespace PassportBot.Workers;
 
 /// <summary>Hosts one queue consumer for the life of the host; retries starting it while the broker is away.</summary>
 public abstract partial class QueueConsumerService<T>(IMessageBus bus, TimeProvider time, ILogger logger) : BackgroundService
 {
+    /// <summary>Pause between attempts to start consuming while the broker is away.</summary>
+    internal static readonly ExponentialBackoff StartBackoff = new(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(30));
+
     protected abstract QueueDescriptor<T> Queue { get; }
 
     protected abstract ConsumerOptions Options { get; }
@@ -16,25 +20,9 @@ public abstract partial class QueueConsumerService<T>(IMessageBus bus, TimeProvi
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         IAsyncDisposable? consumer = null;
-        var attempt = 0;
-        while (consumer is null && !stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                consumer = await bus.ConsumeAsync(Queue, HandleAsync, Options, stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                attempt++;
-                LogStartFailed(Queue.Name, ex);
-                try { await Task.Delay(TimeSpan.FromSeconds(Math.Min(30, Math.Pow(2, attempt))), time, stoppingToken).ConfigureAwait(false); }
-                catch (OperationCanceledException) { return; }
-            }
-        }
+        await new ServiceRetry(StartBackoff, time, (e, _) => LogStartFailed(Queue.Name, e))
+            .RunAsync(async ct => consumer = await bus.ConsumeAsync(Queue, HandleAsync, Options, ct).ConfigureAwait(false), stoppingToken)
+            .ConfigureAwait(false);
 
         try
         {

@@ -129,6 +129,15 @@ public sealed class Cluster : IAsyncDisposable
         Assert.True(migrate.ExitCode == 0, $"passportbot migrate failed.\n{migrate.Tail}");
     }
 
+    /// <summary>Runs <c>passportbot &lt;command&gt; &lt;args&gt;</c> to its end with the cluster's settings: its exit code
+    /// and the last lines it wrote.</summary>
+    public async Task<(int ExitCode, string Output)> RunAsync(string command, params string[] args)
+    {
+        await using var run = RoleProcess.Start(command, command, _environment, args, Folder, 0);
+        await run.WaitForExitAsync(Timeout);
+        return (run.ExitCode, run.Tail);
+    }
+
     /// <summary>Starts <c>passportbot &lt;role&gt;</c> with the cluster's settings plus <paramref name="options"/>
     /// (<c>Key=value</c>, passed as <c>--Key=value</c>), listening for /health on a port of its own.</summary>
     public RoleProcess Start(string role, params string[] options)

@@ -47,11 +47,14 @@ public sealed class ChannelDispatchTests : IAsyncLifetime
     private static Office Office(int id, string name) =>
         new(id, $"TOPQ{id:D2}", name, $"Via Roma {id}", "TORINO", "TO", new TimeOnly(9, 0));
 
-    private static OutgoingMessage Post(params Office[] offices) =>
+    private static OutgoingMessage Post(params Office[] offices) => Post(null, offices);
+
+    private static OutgoingMessage Post(DateTimeOffset? polledAt, params Office[] offices) =>
         new(OutgoingMessage.NewId(), Recipient.TelegramChannel(Channel.ToString(System.Globalization.CultureInfo.InvariantCulture)), OutgoingKind.New)
         {
             Language = Language.English,
             Province = "TO",
+            PolledAt = polledAt,
             Offices = offices.Select(o => new OfficeSlots(o, [new NotifiedSlot(new DateOnly(2026, 12, 3), new TimeOnly(9, 30), 2)])).ToList(),
         };
 
@@ -82,11 +85,18 @@ public sealed class ChannelDispatchTests : IAsyncLifetime
         Assert.Null(TelegramHtmlValidator.Validate(merged));
     }
 
+    private static readonly string ChannelKey = Channel.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private int ChannelPosts => Server.Calls.Count(c => c.Is("sendMessage") && c.ChatId == Channel);
+
+    private IEnumerable<string> PostedOffices => Server.SentMessages.Where(c => c.ChatId == Channel)
+        .Select(c => System.Text.RegularExpressions.Regex.Match(c.Text!, "Ufficio [0-9]+|Questura di Torino|Commissariato [A-Za-z]+").Value);
+
     [Fact]
-    public async Task A_channel_that_refuses_posts_is_paused_with_one_alert_touches_no_chat_and_resumes_after_a_successful_retry()
+    public async Task A_refusing_channel_is_paused_with_one_alert_keeps_its_posts_and_posts_them_when_a_retry_succeeds()
     {
         var time = new FakeTimeProvider(Start);
-        await StartAsync(time, new() { ["Telegram:RateLimitEnabled"] = "false" });
+        await StartAsync(time, new() { ["Telegram:RateLimitEnabled"] = "false", ["Telegram:PerChatInterval"] = "00:00:00" });
         await Host.Subscriptions.SubscribeAsync(777, "TO", Language.Italian, CancellationToken.None);
         Server.BlockChat(Channel);
         var pauses = Host.Services.GetRequiredService<ChannelPauses>();
@@ -94,40 +104,91 @@ public sealed class ChannelDispatchTests : IAsyncLifetime
         await PublishAsync(Post(Office(1, "Questura di Torino")));
         await Server.WaitForAsync(calls => calls.Any(c => c.Is("sendMessage") && c.ChatId == TelegramTestHost.AdminChatId && c.Succeeded), Timeout);
         await WaitForCountersAsync(c => c.Failed == 1);
-        Assert.True(pauses.IsPaused(Channel.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.True(pauses.IsPaused(ChannelKey));
         var alert = Assert.Single(Server.SentMessages, c => c.ChatId == TelegramTestHost.AdminChatId);
-        Assert.Contains(Channel.ToString(System.Globalization.CultureInfo.InvariantCulture), alert.Text);
+        Assert.Contains(ChannelKey, alert.Text);
         Assert.Contains("administrator", alert.Text);
 
-        // Paused: later posts are not sent (nor alerted again) until the back-off has passed.
+        // Paused: later posts are kept, not sent (nor alerted again), until the back-off has passed.
         time.Advance(TimeSpan.FromSeconds(30));
         await PublishAsync(Post(Office(2, "Commissariato Barriera")), Post(Office(3, "Commissariato Lingotto")));
         await WaitForCountersAsync(c => c.ChannelPaused == 2);
-        Assert.Single(Server.Calls, c => c.Is("sendMessage") && c.ChatId == Channel);
+        Assert.Equal(1, ChannelPosts);
+        Assert.Equal(3, pauses.HeldCount(ChannelKey));
 
-        // The retry after the back-off is refused again: still one alert, the next retry waits longer.
+        // When the back-off has passed, the oldest kept post is the retry, with no new post needed. Refused again:
+        // still one alert, everything still kept, the next retry waits longer.
         time.Advance(ChannelPauses.FirstRetryDelay);
-        await PublishAsync(Post(Office(4, "Commissariato Lingotto")));
         await WaitForCountersAsync(c => c.Failed == 2);
-        Assert.Equal(2, Server.Calls.Count(c => c.Is("sendMessage") && c.ChatId == Channel));
+        Assert.Equal(2, ChannelPosts);
+        Assert.Contains("Questura di Torino", Server.Calls.Last(c => c.ChatId == Channel).Text);
+        await Eventually.WaitAsync(() => pauses.HeldCount(ChannelKey) == 3, Timeout, () => $"held {pauses.HeldCount(ChannelKey)}");
         time.Advance(ChannelPauses.FirstRetryDelay);
         await PublishAsync(Post(Office(5, "Commissariato Moncalieri")));
         await WaitForCountersAsync(c => c.ChannelPaused == 3);
+        Assert.Equal(2, ChannelPosts);
 
-        // The operator made the bot an admin; the next retry after the back-off goes through and resumes the channel.
+        // The operator made the bot an admin; the retry after the back-off goes through, the channel resumes and
+        // every kept post follows.
         Server.RestoreChat(Channel);
-        time.Advance(ChannelPauses.FirstRetryDelay * 2);
-        await PublishAsync(Post(Office(6, "Questura di Torino")));
-        await Server.WaitForAsync(calls => calls.Any(c => c.Is("sendMessage") && c.ChatId == Channel && c.Succeeded), Timeout);
-        await Eventually.WaitAsync(() => !pauses.IsPaused(Channel.ToString(System.Globalization.CultureInfo.InvariantCulture)), Timeout, () => "never resumed");
-        time.Advance(TimeSpan.FromSeconds(2));
-        await PublishAsync(Post(Office(7, "Commissariato Barriera")));
-        await Server.WaitForAsync(calls => calls.Count(c => c.Is("sendMessage") && c.ChatId == Channel && c.Succeeded) == 2, Timeout);
+        time.Advance(ChannelPauses.FirstRetryDelay);
+        await Server.WaitForAsync(calls => calls.Count(c => c.Is("sendMessage") && c.ChatId == Channel && c.Succeeded) == 4, Timeout);
+        await Eventually.WaitAsync(() => !pauses.IsPaused(ChannelKey), Timeout, () => "never resumed");
+        Assert.Equal("Questura di Torino", PostedOffices.First());
+        Assert.Equal(["Commissariato Barriera", "Commissariato Lingotto", "Commissariato Moncalieri", "Questura di Torino"], PostedOffices.Order());
+        Assert.Equal(0, pauses.HeldCount(ChannelKey));
 
+        await PublishAsync(Post(Office(7, "Commissariato Barriera")));
+        await Server.WaitForAsync(calls => calls.Count(c => c.Is("sendMessage") && c.ChatId == Channel && c.Succeeded) == 5, Timeout);
         Assert.Single(Server.SentMessages, c => c.ChatId == TelegramTestHost.AdminChatId);
         // Nothing else touched: no chat was deactivated, the subscriber still follows the province.
         Assert.Equal(0, Counters.Deactivated);
         Assert.Equal([777L], (await Host.Subscriptions.GetSubscribersAsync("TO", CancellationToken.None)).Select(s => s.ChatId));
+    }
+
+    [Fact]
+    public async Task A_paused_channel_keeps_only_its_newest_posts_and_none_older_than_the_limit()
+    {
+        var time = new FakeTimeProvider(Start);
+        await StartAsync(time, new() { ["Telegram:RateLimitEnabled"] = "false", ["Telegram:PerChatInterval"] = "00:00:00" });
+        Server.BlockChat(Channel);
+        var pauses = Host.Services.GetRequiredService<ChannelPauses>();
+        await PublishAsync(Post(Start, Office(1, "Questura di Torino")));
+        await WaitForCountersAsync(c => c.Failed == 1);
+        Server.RestoreChat(Channel);
+
+        // Two more than are kept, polled later, a second apart (the dispatcher may take them in any order).
+        var later = Start + ChannelPauses.MaxHeldAge - TimeSpan.FromMinutes(1);
+        var count = ChannelPauses.MaxHeldPosts + 2;
+        await PublishAsync(Enumerable.Range(10, count).Select(i => Post(later + TimeSpan.FromSeconds(i), Office(i, $"Ufficio {i}"))).ToArray());
+        await WaitForCountersAsync(c => c.ChannelPaused == count);
+        Assert.Equal(ChannelPauses.MaxHeldPosts, pauses.HeldCount(ChannelKey));
+
+        // By the time the channel accepts posts, the first one is older than the limit: it is not posted.
+        time.Advance(ChannelPauses.MaxHeldAge + TimeSpan.FromSeconds(1));
+        await Server.WaitForAsync(calls => calls.Count(c => c.Is("sendMessage") && c.ChatId == Channel && c.Succeeded) == ChannelPauses.MaxHeldPosts, Timeout);
+        await Eventually.WaitAsync(() => !pauses.IsPaused(ChannelKey), Timeout, () => "never resumed");
+        Assert.Equal(Enumerable.Range(12, ChannelPauses.MaxHeldPosts).Select(i => $"Ufficio {i}").Order(), PostedOffices.Order());
+    }
+
+    [Fact]
+    public async Task The_pause_alert_speaks_each_admins_language_or_the_channels()
+    {
+        await StartAsync(settings: new() { ["Telegram:AdminChatIds:1"] = "4343" });
+        await Host.Subscriptions.SetLanguageAsync(TelegramTestHost.AdminChatId, Language.Italian, CancellationToken.None);
+        Server.BlockChat(Channel);
+
+        await PublishAsync(Post(Office(1, "Questura di Torino")));
+        await Server.WaitForAsync(calls => calls.Count(c => c.Is("sendMessage") && c.ChatId is TelegramTestHost.AdminChatId or 4343 && c.Succeeded) == 2, Timeout);
+
+        var italian = Assert.Single(Server.SentMessages, c => c.ChatId == TelegramTestHost.AdminChatId).Text!;
+        Assert.StartsWith($"Il canale Telegram {ChannelKey} (TO) ha rifiutato un post: Forbidden: bot is not a member of the channel chat", italian);
+        Assert.Contains("amministratore", italian);
+        Assert.Contains("gli ultimi 20 post, al massimo di 30 min prima", italian);
+        // An admin who never used the bot: the channel's language (Telegram:ChannelLanguage, English here).
+        var english = Assert.Single(Server.SentMessages, c => c.ChatId == 4343).Text!;
+        Assert.StartsWith($"Telegram channel {ChannelKey} (TO) refused a post: Forbidden: bot is not a member of the channel chat", english);
+        Assert.Contains("first retry in 1 min", english);
     }
 
     [Fact]

@@ -65,6 +65,16 @@ public sealed class FakeBotApiServer : IAsyncDisposable
     /// <summary>The chat accepts messages again (the bot was unblocked, or made an admin of the channel).</summary>
     public void RestoreChat(long chatId) => _state.SetChatStatus(chatId, ChatStatus.Normal);
 
+    /// <summary>The bot may post to the channel but may not manage its invite links: createChatInviteLink and
+    /// exportChatInviteLink get 400 "not enough rights".</summary>
+    public void DenyInviteLinks(long chatId) => _state.SetInviteRights(chatId, allowed: false);
+
+    /// <summary>The bot was given the right to invite users to the channel.</summary>
+    public void AllowInviteLinks(long chatId) => _state.SetInviteRights(chatId, allowed: true);
+
+    /// <summary>Invite links created for the chat, oldest first, as ChatInviteLink objects.</summary>
+    public IReadOnlyList<JsonObject> InviteLinks(long chatId) => _state.InviteLinks(chatId);
+
     /// <summary>The chat does not exist: sends get 400 "chat not found".</summary>
     public void MarkChatMissing(long chatId) => _state.SetChatStatus(chatId, ChatStatus.Missing);
 

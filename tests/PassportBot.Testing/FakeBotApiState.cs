@@ -22,6 +22,8 @@ internal sealed partial class FakeBotApiState(TimeProvider time) : IDisposable
     private readonly Dictionary<(long Chat, int Id), StoredMessage> _messages = [];
     private readonly Dictionary<long, int> _nextMessageId = [];
     private readonly Dictionary<string, bool> _callbackQueries = []; // id → answered
+    private readonly HashSet<long> _noInviteRights = [];
+    private readonly Dictionary<long, List<JsonObject>> _inviteLinks = [];
     private readonly FakeRateLimiter _rate = new();
     private readonly CancellationTokenSource _disposed = new();
     private TaskCompletionSource _callsChanged = NewSignal();
@@ -38,6 +40,22 @@ internal sealed partial class FakeBotApiState(TimeProvider time) : IDisposable
     public void SetChatStatus(long chatId, ChatStatus status)
     {
         lock (_lock) _chatStatus[chatId] = status;
+    }
+
+    /// <summary>The bot may post to the chat but lacks the right to invite users (or is no administrator).</summary>
+    public void SetInviteRights(long chatId, bool allowed)
+    {
+        lock (_lock)
+        {
+            if (allowed) _noInviteRights.Remove(chatId);
+            else _noInviteRights.Add(chatId);
+        }
+    }
+
+    /// <summary>The invite links created for the chat, oldest first (invite_link, is_primary, is_revoked as now).</summary>
+    public IReadOnlyList<JsonObject> InviteLinks(long chatId)
+    {
+        lock (_lock) return _inviteLinks.TryGetValue(chatId, out var links) ? links.Select(l => (JsonObject)l.DeepClone()).ToList() : [];
     }
 
     public void AddFault(Fault fault)
@@ -173,6 +191,8 @@ internal sealed partial class FakeBotApiState(TimeProvider time) : IDisposable
                 "editmessagereplymarkup" => EditMessage(args, editText: false),
                 "answercallbackquery" => AnswerCallback(args),
                 "deletemessage" => DeleteMessage(args),
+                "createchatinvitelink" => CreateInviteLink(args),
+                "exportchatinvitelink" => ExportInviteLink(args),
                 _ => ApiResult.Fail(404, "Not Found"),
             };
         }
@@ -242,6 +262,60 @@ internal sealed partial class FakeBotApiState(TimeProvider time) : IDisposable
             return ApiResult.Fail(400, "Bad Request: message to delete not found");
         stored.Deleted = true;
         return ApiResult.Ok(true);
+    }
+
+    /// <summary>createChatInviteLink: an additional link (chat_id, optional name of up to 32 characters, expire_date,
+    /// member_limit 1–99999, creates_join_request, which excludes member_limit), returned as a ChatInviteLink. Needs the
+    /// bot to be an administrator with the right to invite users; private chats have no invite links.</summary>
+    private ApiResult CreateInviteLink(JsonObject args)
+    {
+        if (InviteLinkChat(args, out var chatId) is { } error) return error;
+        var name = RequestArguments.String(args, "name");
+        if (name is { Length: > 32 }) return ApiResult.Fail(400, "Bad Request: invite link name is too long");
+        var memberLimit = RequestArguments.Long(args, "member_limit");
+        if (memberLimit is < 1 or > 99999) return ApiResult.Fail(400, "Bad Request: member limit must be between 1 and 99999");
+        var joinRequest = RequestArguments.Bool(args, "creates_join_request");
+        if (joinRequest && memberLimit is not null)
+            return ApiResult.Fail(400, "Bad Request: member limit can't be specified for links requiring administrator approval");
+        var link = NewInviteLink(chatId, primary: false, joinRequest);
+        if (name is not null) link["name"] = name;
+        if (RequestArguments.Long(args, "expire_date") is { } expires) link["expire_date"] = expires;
+        if (memberLimit is { } limit) link["member_limit"] = limit;
+        return ApiResult.Ok(link.DeepClone());
+    }
+
+    /// <summary>exportChatInviteLink: a new primary link (the previous primary one is revoked), returned as a string.</summary>
+    private ApiResult ExportInviteLink(JsonObject args)
+    {
+        if (InviteLinkChat(args, out var chatId) is { } error) return error;
+        foreach (var old in _inviteLinks.GetValueOrDefault(chatId) ?? [])
+            if (old["is_primary"]!.GetValue<bool>()) old["is_revoked"] = true;
+        return ApiResult.Ok(NewInviteLink(chatId, primary: true, joinRequest: false)["invite_link"]!.DeepClone());
+    }
+
+    private ApiResult? InviteLinkChat(JsonObject args, out long chatId)
+    {
+        chatId = 0;
+        if (RequestArguments.Long(args, "chat_id") is not { } id) return ApiResult.Fail(400, "Bad Request: chat_id is empty");
+        chatId = id;
+        if (ChatError(id) is { } chatError) return chatError;
+        if (id > 0) return ApiResult.Fail(400, "Bad Request: can't invite members to a private chat");
+        return _noInviteRights.Contains(id) ? ApiResult.Fail(400, "Bad Request: not enough rights to manage chat invite links") : null;
+    }
+
+    private JsonObject NewInviteLink(long chatId, bool primary, bool joinRequest)
+    {
+        var link = new JsonObject
+        {
+            ["invite_link"] = "https://t.me/+" + Convert.ToBase64String(Guid.NewGuid().ToByteArray())[..16].Replace('+', '-').Replace('/', '_'),
+            ["creator"] = BotJson(),
+            ["creates_join_request"] = joinRequest,
+            ["is_primary"] = primary,
+            ["is_revoked"] = false,
+        };
+        if (!_inviteLinks.TryGetValue(chatId, out var links)) _inviteLinks[chatId] = links = [];
+        links.Add(link);
+        return link;
     }
 
     private ApiResult? ChatError(long chatId) =>

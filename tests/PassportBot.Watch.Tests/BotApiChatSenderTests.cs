@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Time.Testing;
+using PassportBot.Telegram.Sending;
 using PassportBot.Testing;
 using PassportBot.Watch.Push;
 
@@ -19,7 +21,8 @@ public sealed class BotApiChatSenderTests : IAsyncLifetime
         await _telegram.DisposeAsync();
     }
 
-    private BotApiChatSender Sender(string? token = null) => new(token ?? _telegram.Token, _telegram.BaseUrl, ChatId, _http);
+    private BotApiChatSender Sender(string? token = null, SendRateLimiter? limiter = null) =>
+        new(token ?? _telegram.Token, _telegram.BaseUrl, ChatId, _http, limiter ?? new SendRateLimiter(BotApiChatSender.Limits(TimeSpan.Zero), TimeProvider.System));
 
     [Fact]
     public async Task Outcomes_are_classified_as_the_dispatcher_classifies_them()
@@ -42,5 +45,28 @@ public sealed class BotApiChatSenderTests : IAsyncLifetime
         var blocked = Assert.IsType<ChatSendResult.Rejected>(await Sender().SendHtmlAsync("x", CancellationToken.None));
         Assert.Contains("cannot be written to", blocked.Description);
         Assert.Contains("blocked", blocked.Description);
+    }
+
+    [Fact]
+    public async Task A_429_pauses_the_shared_limiter_for_retry_after_and_the_next_send_waits_for_it()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var limiter = new SendRateLimiter(BotApiChatSender.Limits(TimeSpan.Zero), time);
+        var sender = Sender(limiter: limiter);
+        _telegram.Limits = new FakeBotApiLimits { PerChatInterval = TimeSpan.FromHours(1), RetryAfterSeconds = 7 };
+        Assert.IsType<ChatSendResult.Sent>(await sender.SendHtmlAsync("first", CancellationToken.None));
+
+        var retry = Assert.IsType<ChatSendResult.RetryAfter>(await sender.SendHtmlAsync("second", CancellationToken.None));
+        Assert.Equal(TimeSpan.FromSeconds(7), retry.Delay);
+        Assert.Equal(time.GetUtcNow() + TimeSpan.FromSeconds(7), limiter.PausedUntil);
+
+        _telegram.Limits = new FakeBotApiLimits();
+        var calls = _telegram.Calls.Count;
+        var third = sender.SendHtmlAsync("third", CancellationToken.None);
+        time.Advance(TimeSpan.FromSeconds(6.9));
+        Assert.False(third.IsCompleted);
+        Assert.Equal(calls, _telegram.Calls.Count);
+        time.Advance(TimeSpan.FromSeconds(0.1));
+        Assert.IsType<ChatSendResult.Sent>(await third);
     }
 }

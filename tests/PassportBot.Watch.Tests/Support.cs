@@ -69,6 +69,39 @@ public sealed class FixedClock(DateTimeOffset now) : TimeProvider
     public static FixedClock AtRealNow() => new(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
 }
 
+/// <summary>A fake clock that moves forward in small steps while a test runs, faster than real time: waits of seconds
+/// (a 429's retry_after, a chat's spacing) take a fraction of that, and the watch, its rate limiter and the fake Bot API
+/// all read the same instant, so spacing is measured exactly as the limiter meant it. Dispose last (after the watch):
+/// stopping the watch may still wait on the clock.</summary>
+public sealed class RunningClock : IAsyncDisposable
+{
+    private readonly CancellationTokenSource stop = new();
+    private readonly Task pump;
+
+    public RunningClock(TimeSpan step)
+    {
+        Time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+        pump = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                Time.Advance(step);
+                try { await Task.Delay(5, stop.Token); }
+                catch (OperationCanceledException) { }
+            }
+        });
+    }
+
+    public Microsoft.Extensions.Time.Testing.FakeTimeProvider Time { get; }
+
+    public async ValueTask DisposeAsync()
+    {
+        await stop.CancelAsync();
+        await pump;
+        stop.Dispose();
+    }
+}
+
 /// <summary>A temporary folder with the two token files, cleaned up afterwards.</summary>
 public sealed class TestFolder : IDisposable
 {

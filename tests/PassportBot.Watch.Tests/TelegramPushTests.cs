@@ -51,26 +51,37 @@ public sealed class TelegramPushTests
     }
 
     [Fact]
-    public async Task Telegram_429_is_waited_out_and_failures_are_reported_but_never_stop_the_watch()
+    public async Task Telegram_429_pauses_the_shared_limiter_the_message_goes_out_after_retry_after_and_failures_never_stop_the_watch()
     {
+        // Time runs on a fake clock shared with the fake Bot API, so "after retry_after" is measured on the clock the
+        // limiter waits on, and a 1 s pause takes a fraction of that.
+        await using var clock = new RunningClock(TimeSpan.FromMilliseconds(20));
         await using var agenda = await Agenda.StartAsync();
-        await using var telegram = await FakeBotApiServer.StartAsync();
-        telegram.Limits = new FakeBotApiLimits { PerChatInterval = TimeSpan.FromSeconds(1), RetryAfterSeconds = 1 };
+        await using var telegram = await FakeBotApiServer.StartAsync(clock.Time);
+        telegram.Limits = new FakeBotApiLimits { PerChatInterval = TimeSpan.FromSeconds(1), RetryAfterSeconds = 2 };
         using var folder = new TestFolder();
         folder.WriteCredentials(agenda.Simulator.Credentials);
         agenda.AddSlot("TOPQ60", 10, 9, 2);
         agenda.AddSlot("TOPC01", 11, 8, 3);
         agenda.AddSlot("TOPC02", 12, 8, 1);
 
-        await using var run = await WatchRun.StartAsync(agenda.Simulator, folder, FixedClock.AtRealNow(), Push(telegram));
+        // No spacing of the watch's own, so the second message meets Telegram's per-chat limit.
+        await using var run = await WatchRun.StartAsync(agenda.Simulator, folder, clock.Time, Push(telegram));
         await telegram.WaitForAsync(c => c.Count(x => x.Is("sendMessage") && x.Succeeded) == 3, TimeSpan.FromSeconds(60));
 
         Assert.True(telegram.TooManyRequestsSent >= 1);
-        Assert.Contains(run.Output.Lines, l => Regex.IsMatch(l, """^ERROR telegram at=\S+Z retry_in=1s message=".*429.*"$"""));
-        // After a 429, nothing went out before retry_after had passed.
+        Assert.Contains(run.Output.Lines, l => Regex.IsMatch(l, """^ERROR telegram at=\S+Z retry_in=2s message=".*429.*"$"""));
+        // After a 429, nothing went out before retry_after had passed, and the refused message was sent afterwards.
         var calls = telegram.Calls.Where(c => c.Is("sendMessage")).ToArray();
-        for (var i = 1; i < calls.Length; i++)
-            if (calls[i - 1].StatusCode == 429) Assert.True(calls[i].At - calls[i - 1].At >= TimeSpan.FromSeconds(0.95));
+        var refused = calls.Select((c, i) => (c, i)).Where(x => x.c.StatusCode == 429).ToArray();
+        Assert.NotEmpty(refused);
+        foreach (var (call, i) in refused)
+        {
+            var next = calls[i + 1];
+            Assert.True(next.At - call.At >= TimeSpan.FromSeconds(2), $"sent {next.At - call.At} after a 429 asking for 2 s");
+            Assert.Equal(call.Text, next.Text);
+            Assert.True(next.Succeeded);
+        }
 
         // A chat that vanished is reported, and the watch goes on.
         telegram.MarkChatMissing(ChatId);
@@ -79,5 +90,32 @@ public sealed class TelegramPushTests
             "the refused message reported");
         agenda.AddSlot("TOPQ60", 14, 10, 1);
         await run.Output.WaitForAsync(l => l.Any(x => x.StartsWith($"NEW TOPQ60 {Agenda.Today.AddDays(14):yyyy-MM-dd}", StringComparison.Ordinal)), "watching on");
+    }
+
+    [Fact]
+    public async Task Messages_to_a_group_are_spaced_by_the_shared_limiter_at_Telegrams_20_a_minute()
+    {
+        const long group = -4242;
+        await using var clock = new RunningClock(TimeSpan.FromMilliseconds(20));
+        await using var agenda = await Agenda.StartAsync();
+        await using var telegram = await FakeBotApiServer.StartAsync(clock.Time);
+        using var folder = new TestFolder();
+        folder.WriteCredentials(agenda.Simulator.Credentials);
+        agenda.AddSlot("TOPQ60", 10, 9, 2);
+        agenda.AddSlot("TOPC01", 11, 8, 3);
+        agenda.AddSlot("TOPC02", 12, 8, 1);
+
+        var settings = Push(telegram);
+        settings["Watch:ChatId"] = group.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        settings["Telegram:PerChatInterval"] = "00:00:01";
+        await using var run = await WatchRun.StartAsync(agenda.Simulator, folder, clock.Time, settings);
+        await telegram.WaitForAsync(c => c.Count(x => x.Is("sendMessage") && x.Succeeded) == 3, TimeSpan.FromSeconds(60));
+
+        // A group allows 20 messages a minute: 3 s apart, not the 1 s of a private chat.
+        var sent = telegram.SentMessages;
+        Assert.All(sent, m => Assert.Equal(group, m.ChatId));
+        for (var i = 1; i < sent.Count; i++)
+            Assert.True(sent[i].At - sent[i - 1].At >= TimeSpan.FromSeconds(2.5), $"messages {i - 1} and {i} {sent[i].At - sent[i - 1].At} apart");
+        Assert.Equal(0, telegram.TooManyRequestsSent);
     }
 }

@@ -17,7 +17,7 @@ public sealed record BotTexts
     public required string ServedBy { get; init; }
     public required string Subscribed { get; init; }
     public required string SubscribeUsage { get; init; }
-    /// <summary>A province with a broadcast channel: {0} the province(s), {1} the channel's @username.</summary>
+    /// <summary>A province with a broadcast channel: {0} the province(s), {1} the channel's @username or invite link.</summary>
     public required string ChannelPointer { get; init; }
     public required string InvalidCodes { get; init; }
 

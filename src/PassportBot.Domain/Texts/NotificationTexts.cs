@@ -18,4 +18,8 @@ public sealed record NotificationTexts
     public required string SummaryHeader { get; init; }
     public required string SummaryNone { get; init; }
     public required string MoreOffices { get; init; }
+
+    /// <summary>Operator alert, a province channel refused a post: {0} the channel, {1} its provinces, {2} Telegram's
+    /// reason, {3} minutes to the first retry, {4} how many posts are kept meanwhile, {5} their maximum age in minutes.</summary>
+    public required string ChannelPaused { get; init; }
 }

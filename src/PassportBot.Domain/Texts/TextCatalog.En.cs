@@ -151,6 +151,7 @@ public sealed partial record TextCatalog
             SummaryHeader = "Slots open now in {0} ({1}):",
             SummaryNone = "There are no open slots in {0} ({1}) right now. I will tell you as soon as one frees up.",
             MoreOffices = "… and {0} more offices",
+            ChannelPaused = "Telegram channel {0} ({1}) refused a post: {2}\nIts posts are paused; nothing else is affected. Make the bot an administrator of the channel with the right to post messages (or correct Telegram:Channels). Posting resumes by itself when a retry succeeds (first retry in {3} min, then less often). Meanwhile the newest {4} posts, up to {5} min old, are kept and posted when it resumes.",
         },
         Watch = new WatchTexts
         {

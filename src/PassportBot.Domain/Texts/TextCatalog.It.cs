@@ -151,6 +151,7 @@ public sealed partial record TextCatalog
             SummaryHeader = "Appuntamenti disponibili ora a {0} ({1}):",
             SummaryNone = "Al momento non ci sono appuntamenti disponibili a {0} ({1}). Ti avviserò appena se ne libera uno.",
             MoreOffices = "… e altri {0} uffici",
+            ChannelPaused = "Il canale Telegram {0} ({1}) ha rifiutato un post: {2}\nI suoi post sono sospesi; nient'altro è toccato. Rendi il bot amministratore del canale con il permesso di pubblicare messaggi (o correggi Telegram:Channels). La pubblicazione riprende da sola appena un nuovo tentativo riesce (il primo tra {3} min, poi sempre più di rado). Nel frattempo gli ultimi {4} post, al massimo di {5} min prima, sono conservati e pubblicati alla ripresa.",
         },
         Watch = new WatchTexts
         {

@@ -20,7 +20,7 @@ internal sealed class FanOutJobStore(StorageDatabase database, SlotWriter writer
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lease, TimeSpan.Zero);
         var now = timeProvider.GetUtcNow();
         var parameters = new { owner, now = DbValues.ToUnixMs(now), until = DbValues.ToUnixMs(now + lease), max = Candidates };
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
         var ids = (await connection.QueryAsync<string>(new CommandDefinition(
             $"SELECT id FROM fanout_jobs WHERE {Claimable} ORDER BY created_at, id LIMIT @max",
             parameters, cancellationToken: cancellationToken)).ConfigureAwait(false)).AsList();
@@ -46,7 +46,7 @@ internal sealed class FanOutJobStore(StorageDatabase database, SlotWriter writer
     {
         ArgumentException.ThrowIfNullOrEmpty(owner);
         var now = timeProvider.GetUtcNow();
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await Dialect.BeginWriteTransactionAsync(connection, cancellationToken).ConfigureAwait(false);
         // First, so the row stays locked until commit: a rival claim waits and then finds the lease renewed.
         var held = await connection.ExecuteAsync(new CommandDefinition(
@@ -70,7 +70,7 @@ internal sealed class FanOutJobStore(StorageDatabase database, SlotWriter writer
 
     public async Task ReleaseAsync(string id, string owner, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
         await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE fanout_jobs SET claimed_by = NULL, claimed_until = NULL WHERE id = @id AND claimed_by = @owner",
             new { id, owner }, cancellationToken: cancellationToken)).ConfigureAwait(false);

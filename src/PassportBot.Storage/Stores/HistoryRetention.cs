@@ -15,7 +15,7 @@ internal sealed class HistoryRetention(StorageDatabase database) : IHistoryReten
             day = DbValues.ToDb(DateOnly.FromDateTime(cutoff.UtcDateTime)),
             batch = batchSize,
         };
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
         var places = await connection.ExecuteAsync(new CommandDefinition(
             dialect.DeleteBatch("slot_places", "at < @cutoff"), parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
         var slots = await connection.ExecuteAsync(new CommandDefinition(

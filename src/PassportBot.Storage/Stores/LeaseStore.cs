@@ -17,7 +17,7 @@ internal sealed class LeaseStore(StorageDatabase database, TimeProvider timeProv
         ArgumentException.ThrowIfNullOrEmpty(owner);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ttl, TimeSpan.Zero);
         var now = timeProvider.GetUtcNow();
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
         // A free lease: nobody's, expired since the epoch.
         await _ensure.ExecuteAsync(connection, null, [[name, "", 0L]], cancellationToken).ConfigureAwait(false);
         // MySqlConnector reports matched (not changed) rows by default, so a same-millisecond renewal counts too.
@@ -30,7 +30,7 @@ internal sealed class LeaseStore(StorageDatabase database, TimeProvider timeProv
 
     public async Task ReleaseAsync(string name, string owner, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
         await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE leases SET owner = '', expires_at = 0 WHERE name = @name AND owner = @owner",
             new { name, owner }, cancellationToken: cancellationToken)).ConfigureAwait(false);

@@ -77,7 +77,7 @@ internal sealed class MessageJournalStore : IMessageJournal
     /// statement; the same id twice counts once.</summary>
     private async Task ExecuteInChunksAsync(string sqlFormat, IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
         foreach (var chunk in ids.Distinct().Chunk(1_000))
         {
             await connection.ExecuteAsync(new CommandDefinition(
@@ -88,7 +88,7 @@ internal sealed class MessageJournalStore : IMessageJournal
 
     private async Task ExecuteAsync(string sql, object parameters, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
         await connection.ExecuteAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 

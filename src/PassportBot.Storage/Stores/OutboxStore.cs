@@ -19,7 +19,7 @@ internal sealed class OutboxStore(StorageDatabase database, TimeProvider timePro
         var now = timeProvider.GetUtcNow();
         var parameters = new { owner, max, now = DbValues.ToUnixMs(now), until = DbValues.ToUnixMs(now + lease) };
 
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
         var rows = Dialect.SupportsUpdateReturning
             ? await ClaimWithUpdateReturningAsync(connection, parameters, cancellationToken).ConfigureAwait(false)
             : await ClaimWithSelectThenUpdateAsync(connection, parameters, cancellationToken).ConfigureAwait(false);
@@ -58,7 +58,7 @@ internal sealed class OutboxStore(StorageDatabase database, TimeProvider timePro
     public async Task DeleteAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
     {
         if (ids.Count == 0) return;
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
         foreach (var chunk in ids.Chunk(1_000))
         {
             await connection.ExecuteAsync(new CommandDefinition(

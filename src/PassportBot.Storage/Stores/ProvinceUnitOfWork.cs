@@ -29,7 +29,7 @@ internal sealed class ProvinceUnitOfWork : IProvinceUnitOfWork
 
     public static async Task<ProvinceUnitOfWork> BeginAsync(StorageDatabase database, SlotWriter writer, TimeProvider timeProvider, string province, CancellationToken cancellationToken)
     {
-        var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await database.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
         DbTransaction? transaction = null;
         try
         {

@@ -63,14 +63,14 @@ internal sealed class SentMessageStore : ISentMessageStore
             parameters.Add("a" + i, rows[i].At);
         }
         var sql = Dialect.InsertHead("sent_messages", ["message_id", "sent_at"], conflict) + values + Dialect.ConflictTail(conflict);
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
         await connection.ExecuteAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
     public async Task<int> PruneAsync(DateTimeOffset before, int max, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
         // Select, then delete by id: MySQL allows neither LIMIT in an IN sub-query nor PostgreSQL's DELETE ... LIMIT.
         var ids = (await connection.QueryAsync<string>(new CommandDefinition(
             "SELECT message_id FROM sent_messages WHERE sent_at < @before ORDER BY sent_at LIMIT @max",

@@ -22,7 +22,7 @@ internal sealed class SettingsStore(StorageDatabase database) : ISettingsStore
 
     public async Task SetAsync(string key, string value, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
         await _upsert.ExecuteAsync(connection, null, [[key, value, DbValues.ToUnixMs(at)]], cancellationToken).ConfigureAwait(false);
     }
 }

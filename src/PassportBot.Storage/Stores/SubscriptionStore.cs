@@ -54,7 +54,7 @@ internal sealed class SubscriptionStore : ISubscriptionStore
 
     public async Task<bool> UnsubscribeAsync(long chatId, string province, CancellationToken cancellationToken)
     {
-        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _database.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
         var removed = await connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM subscriptions WHERE chat_id = @chatId AND province = @province",
             new { chatId, province }, cancellationToken: cancellationToken)).ConfigureAwait(false);
@@ -63,7 +63,7 @@ internal sealed class SubscriptionStore : ISubscriptionStore
 
     public async Task<int> UnsubscribeAllAsync(long chatId, CancellationToken cancellationToken)
     {
-        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _database.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
         return await DeleteSubscriptionsAsync(connection, null, chatId, cancellationToken).ConfigureAwait(false);
     }
 
@@ -115,7 +115,7 @@ internal sealed class SubscriptionStore : ISubscriptionStore
     public async Task SetLanguageAsync(long chatId, Language language, CancellationToken cancellationToken)
     {
         var now = DbValues.ToUnixMs(_timeProvider.GetUtcNow());
-        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _database.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
         object?[] user = [chatId, DbValues.ToDb(language), 1, null, now, now];
         await _setLanguage.ExecuteAsync(connection, null, [user], cancellationToken).ConfigureAwait(false);
     }
@@ -239,7 +239,7 @@ internal sealed class SubscriptionStore : ISubscriptionStore
     public async Task<bool> SetOfficesAsync(long chatId, string province, IReadOnlyCollection<string>? officeCodes, CancellationToken cancellationToken)
     {
         var codes = SubscriberFilter.None.WithOffices(officeCodes).OfficeCodes;
-        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _database.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
         var updated = await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE subscriptions SET office_codes = @codes WHERE chat_id = @chatId AND province = @province",
             new { chatId, province, codes = OfficeCodeList.ToDb(codes) }, cancellationToken: cancellationToken)).ConfigureAwait(false);

@@ -12,7 +12,8 @@ namespace PassportBot.Telegram.Bot;
 
 /// <summary>What commands and buttons have in common: the user's language and provinces, and the
 /// subscription requests handed to the new-user handler (which applies them and sends the summary).</summary>
-public sealed class BotConversation(ISubscriptionStore subscriptions, IMessageBus bus, TelegramChannels? channels = null)
+public sealed class BotConversation(ISubscriptionStore subscriptions, IMessageBus bus, TelegramChannels? channels = null,
+    ChannelInviteLinks? inviteLinks = null)
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
@@ -35,7 +36,7 @@ public sealed class BotConversation(ISubscriptionStore subscriptions, IMessageBu
     {
         var provinces = await ProvincesAsync(chat, cancellationToken);
         var html = new StringBuilder(chat.Texts.Welcome).Append("\n\n").Append(ProvinceList(chat.Texts, provinces))
-            .Append(ChannelPointers(chat, provinces));
+            .Append(await ChannelPointersAsync(chat, provinces, cancellationToken));
         return (html.ToString(), BotKeyboards.MainMenu(chat.Texts, chat.Language, provinces.Count > 0));
     }
 
@@ -52,27 +53,33 @@ public sealed class BotConversation(ISubscriptionStore subscriptions, IMessageBu
     public async Task<string> SubscribeAsync(BotChat chat, Province province, CancellationToken cancellationToken)
     {
         await PublishAsync(chat, province.QuesturaCode, SubscriptionOperation.Insert, cancellationToken);
-        return Format(chat.Texts.Subscribed, Html(ProvinceNames.Display(province))) + ChannelPointers(chat, [province.QuesturaCode]);
+        return Format(chat.Texts.Subscribed, Html(ProvinceNames.Display(province))) + await ChannelPointersAsync(chat, [province.QuesturaCode], cancellationToken);
     }
 
     /// <summary>The channels of the chat's provinces, for /list.</summary>
     public async Task<string> ChannelPointersAsync(BotChat chat, CancellationToken cancellationToken) =>
-        channels is null || channels.IsEmpty ? "" : ChannelPointers(chat, await ProvincesAsync(chat, cancellationToken));
+        channels is null || channels.IsEmpty ? "" : await ChannelPointersAsync(chat, await ProvincesAsync(chat, cancellationToken), cancellationToken);
 
-    /// <summary>One line per public channel of <paramref name="provinces"/> (a channel shared by several names them
-    /// all), each on a paragraph of its own; empty when none has one. A channel known only by its numeric id is
-    /// private: the bot cannot give a link to it, so it is not advertised.</summary>
-    public string ChannelPointers(BotChat chat, IReadOnlyList<string> provinces)
+    /// <summary>One line per channel of <paramref name="provinces"/> that a reader can join (a channel shared by several
+    /// names them all), each on a paragraph of its own; empty when none has one. A public channel is shown by its
+    /// <c>@username</c>, a private one by its invite link (<see cref="ChannelInviteLinks"/>); a private channel without
+    /// one is not advertised.</summary>
+    public async Task<string> ChannelPointersAsync(BotChat chat, IReadOnlyList<string> provinces, CancellationToken cancellationToken)
     {
         if (channels is null || channels.IsEmpty || provinces.Count == 0) return "";
         var sb = new StringBuilder();
         foreach (var group in provinces
                      .Select(p => (Province: p, Channel: channels.For(p)))
-                     .Where(x => x.Channel is not null && TelegramChannels.PublicLink(x.Channel) is not null)
+                     .Where(x => x.Channel is not null)
                      .GroupBy(x => x.Channel!.Address, StringComparer.OrdinalIgnoreCase))
         {
+            var channel = group.First().Channel!;
+            var link = inviteLinks is null
+                ? TelegramChannels.PublicLink(channel) is null ? null : channel.Address
+                : await inviteLinks.LinkAsync(channel, cancellationToken);
+            if (link is null) continue;
             var names = string.Join(", ", group.Select(x => Html(ProvinceNames.Display(x.Province))));
-            sb.Append("\n\n").Append(Format(chat.Texts.ChannelPointer, names, Html(group.First().Channel!.Address)));
+            sb.Append("\n\n").Append(Format(chat.Texts.ChannelPointer, names, Html(link)));
         }
         return sb.ToString();
     }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PassportBot.Domain.Texts;
+using PassportBot.Resilience;
 using PassportBot.Telegram.Sending;
 using Telegram.Bot;
 using Telegram.Bot.Exceptions;
@@ -20,8 +21,7 @@ public sealed partial class BotPollingService(
     ILogger<BotPollingService> logger) : BackgroundService
 {
     private static readonly UpdateType[] AllowedUpdates = [UpdateType.Message, UpdateType.CallbackQuery];
-    private static readonly TimeSpan FirstBackoff = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(1);
+    private static readonly ExponentialBackoff Backoff = new(TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
 
     private readonly ITelegramBotClient _client = clients.CreateForPolling();
 
@@ -59,22 +59,12 @@ public sealed partial class BotPollingService(
     {
         var timeoutSeconds = (int)options.Value.PollingTimeout.TotalSeconds;
         int? offset = null;
-        var backoff = FirstBackoff;
+        // Each getUpdates starts the series afresh: one answer resets the back-off.
+        var retry = Backoff.Pipeline(time, _ => true, (e, _, _) => LogPollFailure(e));
         while (!ct.IsCancellationRequested)
         {
-            Update[] updates;
-            try
-            {
-                updates = await _client.GetUpdates(offset, limit: 100, timeout: timeoutSeconds, allowedUpdates: AllowedUpdates, cancellationToken: ct);
-                backoff = FirstBackoff;
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
-            {
-                LogPollFailure(e);
-                await Task.Delay(backoff, time, ct);
-                backoff = Next(backoff);
-                continue;
-            }
+            var updates = await retry.ExecuteAsync(async c =>
+                await _client.GetUpdates(offset, limit: 100, timeout: timeoutSeconds, allowedUpdates: AllowedUpdates, cancellationToken: c), ct);
 
             foreach (var update in updates)
             {
@@ -85,25 +75,12 @@ public sealed partial class BotPollingService(
         }
     }
 
-    private async Task RetryUntilDoneAsync(string what, Func<CancellationToken, Task> action, CancellationToken ct)
-    {
-        var backoff = FirstBackoff;
-        while (true)
+    private async Task RetryUntilDoneAsync(string what, Func<CancellationToken, Task> action, CancellationToken ct) =>
+        await Backoff.Pipeline(time, _ => true, (e, _, delay) =>
         {
-            try
-            {
-                await action(ct);
-                return;
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
-            {
-                LogPollFailure(e);
-                LogRetrying(what, backoff.TotalSeconds);
-                await Task.Delay(backoff, time, ct);
-                backoff = Next(backoff);
-            }
-        }
-    }
+            LogPollFailure(e);
+            LogRetrying(what, delay.TotalSeconds);
+        }).ExecuteAsync(async c => await action(c), ct);
 
     private void LogPollFailure(Exception e)
     {
@@ -125,8 +102,6 @@ public sealed partial class BotPollingService(
                 break;
         }
     }
-
-    private static TimeSpan Next(TimeSpan backoff) => TimeSpan.FromTicks(Math.Min(MaxBackoff.Ticks, backoff.Ticks * 2));
 
     private static IEnumerable<BotCommand> Commands(TextCatalog catalog) =>
         catalog.Bot.Commands.Select(t => new BotCommand { Command = t.Command, Description = t.Description });

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PassportBot.Messaging;
+using PassportBot.Resilience;
 using PassportBot.Storage;
 
 namespace PassportBot.Telegram.Dispatching;
@@ -23,7 +24,8 @@ public sealed partial class DispatcherService(
     TimeProvider time,
     ILogger<DispatcherService> logger) : BackgroundService
 {
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(1);
+    /// <summary>Pause before trying again to consume, while the broker is away.</summary>
+    internal static readonly ExponentialBackoff ConsumeBackoff = new(TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
 
     /// <summary>How long sent ids are remembered: longer than any redelivery path (retries are capped at an hour,
     /// a relay lease is seconds), short enough to keep the table small.</summary>
@@ -52,36 +54,14 @@ public sealed partial class DispatcherService(
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(ConsumeAsync(stoppingToken), PruneLoopAsync(stoppingToken));
 
-    private async Task ConsumeAsync(CancellationToken stoppingToken)
-    {
-        var backoff = TimeSpan.FromSeconds(1);
-        while (!stoppingToken.IsCancellationRequested)
+    private Task ConsumeAsync(CancellationToken stoppingToken) =>
+        // Runs until stopped: a consumer that started only ends with the host, so every retry is a failed start.
+        new ServiceRetry(ConsumeBackoff, time, (e, delay) => LogConsumeFailed(e, delay.TotalSeconds)).RunAsync(async ct =>
         {
-            try
-            {
-                await using var consumer = await bus.ConsumeAsync(Queues.Message, DispatchOnceAsync, ConsumerOptions, stoppingToken);
-                LogStarted(_gate.Capacity, ConsumerOptions.Prefetch, options.Value.RateLimitEnabled ? options.Value.EffectiveMessagesPerSecond : null);
-                await Task.Delay(Timeout.InfiniteTimeSpan, time, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                LogConsumeFailed(e, backoff.TotalSeconds);
-            }
-            try
-            {
-                await Task.Delay(backoff, time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-            backoff = TimeSpan.FromTicks(Math.Min(MaxBackoff.Ticks, backoff.Ticks * 2));
-        }
-    }
+            await using var consumer = await bus.ConsumeAsync(Queues.Message, DispatchOnceAsync, ConsumerOptions, ct);
+            LogStarted(_gate.Capacity, ConsumerOptions.Prefetch, options.Value.RateLimitEnabled ? options.Value.EffectiveMessagesPerSecond : null);
+            await Task.Delay(Timeout.InfiniteTimeSpan, time, ct);
+        }, stoppingToken);
 
     /// <summary>Sends a message unless its id was sent before, then records the id.</summary>
     public async Task DispatchOnceAsync(OutgoingMessage message, CancellationToken cancellationToken)

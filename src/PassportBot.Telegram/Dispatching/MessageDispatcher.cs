@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PassportBot.Messaging;
 using PassportBot.Observability;
+using PassportBot.Resilience;
 using PassportBot.Storage;
 using PassportBot.Targets.Channels;
 using PassportBot.Telegram.Sending;
@@ -30,7 +31,8 @@ public sealed partial class MessageDispatcher(
     TelegramChannels? channels = null)
 {
     private readonly int _transientAttempts = Math.Max(1, options.Value.TransientRetries + 1);
-    private readonly TimeSpan _transientDelay = options.Value.TransientRetryDelay;
+    // One wait stays under a minute (the longest TransientRetryDelay allowed), so a send never holds its slot long.
+    private readonly ExponentialBackoff _transientBackoff = new(options.Value.TransientRetryDelay, TimeSpan.FromMinutes(1));
 
     public async Task DispatchAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
@@ -54,6 +56,7 @@ public sealed partial class MessageDispatcher(
             metrics.ChannelPaused();
             PassportBotMetrics.MessageFailed(key, KindName(message), "channel_paused");
             LogChannelPaused(message.Id, channel);
+            channelPauses.Hold(channel, message);
             return;
         }
         var current = TelegramRendering.Render(message);
@@ -83,7 +86,11 @@ public sealed partial class MessageDispatcher(
 
                 case SendResult.ChatUnavailable refused when channel is not null:
                     // The operator's to fix (bot not an admin, channel deleted): pause the channel, alert once.
-                    if (channelPauses is not null) await channelPauses.FailedAsync(channel, refused.Reason, cancellationToken);
+                    if (channelPauses is not null)
+                    {
+                        await channelPauses.FailedAsync(channel, refused.Reason, cancellationToken);
+                        channelPauses.Hold(channel, message);
+                    }
                     else LogChannelRefused(message.Id, channel, refused.Reason);
                     metrics.Failed();
                     PassportBotMetrics.MessageFailed(key, KindName(current), "channel_refused");
@@ -120,7 +127,9 @@ public sealed partial class MessageDispatcher(
                             $"Message {message.Id} not sent after {transientFailures} attempts: {transient.Description}");
                     }
                     metrics.Retried();
-                    var delay = _transientDelay * Math.Pow(2, transientFailures - 1);
+                    // The same loop resends as plain text and waits out 429 pauses, which are not failures to back
+                    // off from: only transient results step the shared back-off's series.
+                    var delay = _transientBackoff.DelayAfter(transientFailures);
                     LogTransient(message.Id, transient.Description, delay.TotalMilliseconds);
                     await Task.Delay(delay, time, cancellationToken);
                     break;
@@ -161,7 +170,7 @@ public sealed partial class MessageDispatcher(
     /// <summary>A fixed, low-cardinality label: new, scheduled, gone, summary, alert, reply (availability for v1).</summary>
     private static string KindName(OutgoingMessage message) => message.Kind.ToString().ToLowerInvariant();
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Message {MessageId} to channel {Channel} not sent: the channel is paused until a retry succeeds")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Message {MessageId} to channel {Channel} kept: the channel is paused until a retry succeeds")]
     private partial void LogChannelPaused(string messageId, string channel);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Message {MessageId} was refused by channel {Channel}: {Reason}")]

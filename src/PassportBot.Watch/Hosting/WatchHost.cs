@@ -11,6 +11,7 @@ using PassportBot.Domain;
 using PassportBot.Domain.Texts;
 using PassportBot.Targets;
 using PassportBot.Telegram;
+using PassportBot.Telegram.Sending;
 using PassportBot.Watch.Output;
 using PassportBot.Watch.Push;
 
@@ -126,9 +127,10 @@ public static class WatchHost
         var watch = sp.GetRequiredService<IOptions<WatchOptions>>().Value;
         var telegram = sp.GetRequiredService<IOptions<TelegramOptions>>().Value;
         if (watch.ChatId is not { } chat || !telegram.HasToken) return null;
-        var sender = new BotApiChatSender(telegram.Token!, telegram.ApiBaseUrl, chat, sp.GetRequiredService<IHttpClientFactory>().CreateClient(TelegramHttpClient));
-        return new TelegramPush(sender, new TelegramPushSettings(watch.MessageLanguage, watch.NotifyGone, telegram.PerChatInterval),
-            sp.GetRequiredService<IWatchOutput>(), sp.GetRequiredService<TimeProvider>());
+        var time = sp.GetRequiredService<TimeProvider>();
+        var sender = new BotApiChatSender(telegram.Token!, telegram.ApiBaseUrl, chat, sp.GetRequiredService<IHttpClientFactory>().CreateClient(TelegramHttpClient),
+            new SendRateLimiter(BotApiChatSender.Limits(telegram.PerChatInterval), time));
+        return new TelegramPush(sender, new TelegramPushSettings(watch.MessageLanguage, watch.NotifyGone), sp.GetRequiredService<IWatchOutput>(), time);
     }
 
     private static TargetPush? TargetPushFor(IServiceProvider sp)

@@ -2,18 +2,26 @@ using PassportBot.Telegram.Sending;
 
 namespace PassportBot.Watch.Push;
 
-/// <summary>Sends to the watch's one chat through the same <see cref="TelegramSender"/> as the bot's dispatcher
-/// (client, error classification), without the bot's storage or bus. Errors never carry the token.</summary>
+/// <summary>Sends to the watch's one chat through the same <see cref="TelegramSender"/> and
+/// <see cref="SendRateLimiter"/> as the bot's dispatcher (client, error classification, per-chat spacing, the pause
+/// a 429 sets), without the bot's storage or bus. Errors never carry the token.</summary>
 public sealed class BotApiChatSender : IChatSender
 {
-    private readonly TelegramSender sender;
+    private readonly RateLimitedSender sender;
     private readonly long chatId;
 
-    public BotApiChatSender(string token, string apiBaseUrl, long chatId, HttpClient http)
+    public BotApiChatSender(string token, string apiBaseUrl, long chatId, HttpClient http, SendRateLimiter limiter)
     {
-        sender = TelegramSender.Create(token, apiBaseUrl, http);
+        sender = new RateLimitedSender(TelegramSender.Create(token, apiBaseUrl, http), limiter);
         this.chatId = chatId;
     }
+
+    /// <summary>The watch's limits: one chat, so no global rate; Telegram's spacing for a private chat
+    /// (<paramref name="perChatInterval"/>) or a group (20 messages a minute).</summary>
+    public static SendRateLimits Limits(TimeSpan perChatInterval) =>
+        SendRateLimits.For(messagesPerSecond: null, perChatInterval, groupMessagesPerMinute: GroupMessagesPerMinute);
+
+    private const int GroupMessagesPerMinute = 20;
 
     public async Task<ChatSendResult> SendHtmlAsync(string html, CancellationToken cancellationToken) =>
         await sender.SendAsync(chatId, html, html: true, silent: false, cancellationToken).ConfigureAwait(false) switch

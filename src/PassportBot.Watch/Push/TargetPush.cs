@@ -1,8 +1,10 @@
 using System.Threading.Channels;
 using PassportBot.Domain.Notifications;
+using PassportBot.Resilience;
 using PassportBot.Targets;
 using PassportBot.Watch.Output;
 using PassportBot.Watch.Tracking;
+using Polly;
 
 namespace PassportBot.Watch.Push;
 
@@ -17,6 +19,8 @@ public sealed class TargetPush(
     TimeProvider time)
 {
     private const int MaxAttempts = 6;
+    // Bounds the waits of a long RetryDelay; from the 1 s watch uses, the five waits stay well below it.
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMinutes(5);
     // Short: the command line gives a stopping process about two seconds.
     private static readonly TimeSpan FlushTimeout = TimeSpan.FromSeconds(1.5);
     private readonly Channel<TargetEvent> queue = Channel.CreateUnbounded<TargetEvent>(new UnboundedChannelOptions { SingleReader = true });
@@ -75,25 +79,27 @@ public sealed class TargetPush(
 
     private async Task DeliverAsync(string scope, Func<CancellationToken, Task<TargetSendResult>> send, CancellationToken cancellationToken)
     {
-        var backoff = settings.RetryDelay;
-        for (var attempt = 1; ; attempt++)
-        {
-            switch (await send(cancellationToken).ConfigureAwait(false))
+        var retry = new ExponentialBackoff(settings.RetryDelay, MaxRetryDelay).RetryOptions<TargetSendResult>(MaxAttempts - 1);
+        retry.ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result is TargetSendResult.Transient);
+        retry.OnRetry = args => new ValueTask(
+            ReportAsync(scope, ((TargetSendResult.Transient)args.Outcome.Result!).Description, args.RetryDelay, cancellationToken));
+        var attempts = 0;
+        var result = await new ResiliencePipelineBuilder<TargetSendResult> { TimeProvider = time }.AddRetry(retry).Build()
+            .ExecuteAsync(async ct =>
             {
-                case TargetSendResult.Delivered:
-                    return;
-                case TargetSendResult.Rejected rejected:
-                    await ReportAsync(scope, $"refused: {rejected.Description}", null, cancellationToken).ConfigureAwait(false);
-                    return;
-                case TargetSendResult.Transient transient when attempt < MaxAttempts:
-                    await ReportAsync(scope, transient.Description, backoff, cancellationToken).ConfigureAwait(false);
-                    await Task.Delay(backoff, time, cancellationToken).ConfigureAwait(false);
-                    backoff *= 2;
-                    break;
-                default:
-                    await ReportAsync(scope, $"gave up on an event after {attempt} attempts.", null, cancellationToken).ConfigureAwait(false);
-                    return;
-            }
+                attempts++;
+                return await send(ct).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
+        switch (result)
+        {
+            case TargetSendResult.Delivered:
+                return;
+            case TargetSendResult.Rejected rejected:
+                await ReportAsync(scope, $"refused: {rejected.Description}", null, cancellationToken).ConfigureAwait(false);
+                return;
+            default:
+                await ReportAsync(scope, $"gave up on an event after {attempts} attempts.", null, cancellationToken).ConfigureAwait(false);
+                return;
         }
     }
 

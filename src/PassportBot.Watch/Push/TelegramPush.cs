@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using PassportBot.Domain;
 using PassportBot.Domain.Notifications;
+using PassportBot.Resilience;
 using PassportBot.Watch.Output;
 using PassportBot.Watch.Tracking;
 
@@ -16,6 +17,7 @@ public sealed class TelegramPush(
     TimeProvider time)
 {
     private const int MaxAttempts = 6;
+    private static readonly ExponentialBackoff TransientBackoff = new(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30));
     // Short: the command line gives a stopping process about two seconds.
     private static readonly TimeSpan FlushTimeout = TimeSpan.FromSeconds(1.5);
     private readonly Channel<string> queue = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
@@ -71,14 +73,14 @@ public sealed class TelegramPush(
 
     private async Task DeliverAsync(string html, CancellationToken cancellationToken)
     {
-        var backoff = TimeSpan.FromSeconds(1);
+        var transientFailures = 0;
         for (var attempt = 1; ; attempt++)
         {
             var wait = nextSendAt - time.GetUtcNow();
             if (wait > TimeSpan.Zero) await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
 
+            // Spacing between messages is the sender's rate limiter's.
             var result = await sender.SendHtmlAsync(html, cancellationToken).ConfigureAwait(false);
-            nextSendAt = time.GetUtcNow() + settings.MessageSpacing;
             switch (result)
             {
                 case ChatSendResult.Sent:
@@ -92,9 +94,10 @@ public sealed class TelegramPush(
                     await ReportAsync("Telegram asked to slow down (429).", retry.Delay, cancellationToken).ConfigureAwait(false);
                     break;
                 case ChatSendResult.Transient transient when attempt < MaxAttempts:
+                    // A schedule, not a wait: the next send of this chat (this message or a later one) is held back.
+                    var backoff = TransientBackoff.DelayAfter(++transientFailures);
                     nextSendAt = time.GetUtcNow() + backoff;
                     await ReportAsync(transient.Description, backoff, cancellationToken).ConfigureAwait(false);
-                    backoff *= 2;
                     break;
                 default:
                     await ReportAsync($"Gave up on a Telegram message after {attempt} attempts.", null, cancellationToken).ConfigureAwait(false);
@@ -107,5 +110,4 @@ public sealed class TelegramPush(
         output.WriteAsync([new WatchError(time.GetUtcNow(), "telegram", message, retryIn)], cancellationToken);
 }
 
-/// <param name="MessageSpacing">Telegram allows about one message a second per chat.</param>
-public sealed record TelegramPushSettings(Language Language, bool NotifyGone, TimeSpan MessageSpacing);
+public sealed record TelegramPushSettings(Language Language, bool NotifyGone);

@@ -1,0 +1,50 @@
+using PassportBot.Storage.Sql;
+using PassportBot.Testing.Storage;
+
+namespace PassportBot.Storage.Tests;
+
+/// <summary>SQLite's writers of one process take turns in arrival order instead of racing in SQLite's busy handler.</summary>
+public sealed class SqliteWriteTurnTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task A_writer_waits_for_the_open_write_connection_to_close_and_writers_go_in_arrival_order()
+    {
+        var (connectionString, drop) = await TestDatabases.CreateAsync("sqlite");
+        await using var _ = drop;
+        var database = new StorageDatabase(new SqliteDialect(connectionString));
+
+        var first = await database.OpenForWriteAsync(CancellationToken.None);
+        var order = new List<int>();
+        var waiting = Enumerable.Range(1, 5).Select(async i =>
+        {
+            await using var connection = await database.OpenForWriteAsync(CancellationToken.None);
+            lock (order) order.Add(i);
+        }).ToList();
+        // A reader is never held up by the writers' turn.
+        await using (var reader = await database.OpenAsync(CancellationToken.None).WaitAsync(Timeout)) { }
+        Assert.Empty(order);
+
+        await first.DisposeAsync();
+        await Task.WhenAll(waiting).WaitAsync(Timeout);
+        Assert.Equal([1, 2, 3, 4, 5], order);
+    }
+
+    [Fact]
+    public async Task A_writer_that_gives_up_waiting_does_not_take_a_turn()
+    {
+        var (connectionString, drop) = await TestDatabases.CreateAsync("sqlite");
+        await using var _ = drop;
+        var database = new StorageDatabase(new SqliteDialect(connectionString));
+
+        var first = await database.OpenForWriteAsync(CancellationToken.None);
+        using var cancel = new CancellationTokenSource();
+        var impatient = database.OpenForWriteAsync(cancel.Token);
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => impatient.WaitAsync(Timeout));
+        await first.DisposeAsync();
+
+        await using var next = await database.OpenForWriteAsync(CancellationToken.None).WaitAsync(Timeout);
+    }
+}
