@@ -25,6 +25,42 @@ public static class Machine
         return line is null ? "n/a" : (long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024).ToString(CultureInfo.InvariantCulture);
     }
 
+    /// <summary>CPU seconds (user + system) used so far by this process, the scale-out roles and the local servers
+    /// (by command name, all their processes summed), from /proc: where a run's time went on a shared machine.</summary>
+    public static Dictionary<string, double> CpuSeconds(IEnumerable<(string Name, int Pid)> roles)
+    {
+        var result = new Dictionary<string, double> { ["bench (fakes)"] = Cpu(Environment.ProcessId) };
+        foreach (var (name, pid) in roles) result[name] = result.GetValueOrDefault(name) + Cpu(pid);
+        if (!Directory.Exists("/proc")) return result;
+        var servers = new Dictionary<string, string> { ["mariadbd"] = "MariaDB", ["beam.smp"] = "RabbitMQ", ["postgres"] = "PostgreSQL" };
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
+            string comm;
+            try { comm = File.ReadAllText(Path.Combine(dir, "comm")).Trim(); } catch (IOException) { continue; } catch (UnauthorizedAccessException) { continue; }
+            if (servers.TryGetValue(comm, out var server)) result[server] = result.GetValueOrDefault(server) + Cpu(pid);
+        }
+        return result;
+
+        static double Cpu(int pid)
+        {
+            try
+            {
+                var stat = File.ReadAllText($"/proc/{pid}/stat");
+                // Fields after the command (which may hold spaces) start after its closing parenthesis.
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+            }
+            catch (Exception e) when (e is IOException or FormatException or IndexOutOfRangeException) { return 0; }
+        }
+    }
+
+    /// <summary>The CPU seconds each used between two <see cref="CpuSeconds"/> readings, largest first.</summary>
+    public static string CpuBetween(Dictionary<string, double> before, Dictionary<string, double> after, double wallSeconds) =>
+        string.Join(", ", after.Select(kv => (kv.Key, Used: kv.Value - before.GetValueOrDefault(kv.Key))).Where(x => x.Used > 0.005)
+            .OrderByDescending(x => x.Used).Select(x => string.Create(CultureInfo.InvariantCulture, $"{x.Key} {x.Used:0.0} s")))
+        + string.Create(CultureInfo.InvariantCulture, $" (of {Environment.ProcessorCount * wallSeconds:0.0} core-seconds in {wallSeconds:0.0} s)");
+
     /// <summary>VmHWM (peak RSS) and VmRSS of a process, in MB, from /proc/&lt;pid&gt;/status.</summary>
     public static (double PeakMb, double RssMb) ProcStatus(int pid)
     {

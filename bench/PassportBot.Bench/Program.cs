@@ -296,13 +296,20 @@ public static class Program
         var embedded = _embedded10k ?? await Embedded10kAsync();
         await using var stack = await ScaleOutStack.StartAsync(1, 1);
         Log(stack.Label);
-        var s = await Scenarios.FanOutAsync(stack, Scenarios.Chats(4_000_000, 10_000, ["TO"]), TimeSpan.FromMinutes(3));
+        var roles = stack.Processes.Select(p => (p.Name, p.Process.Id)).ToList();
+        Dictionary<string, double>? cpuBefore = null;
+        var wall = new System.Diagnostics.Stopwatch();
+        var cpu = "n/a";
+        var s = await Scenarios.FanOutAsync(stack, Scenarios.Chats(4_000_000, 10_000, ["TO"]), TimeSpan.FromMinutes(3),
+            slotAdding: () => { cpuBefore = Machine.CpuSeconds(roles); wall.Start(); },
+            allSent: () => cpu = Machine.CpuBetween(cpuBefore!, Machine.CpuSeconds(roles), wall.Elapsed.TotalSeconds));
         Log("scale-out fan-out: " + s.Describe());
+        Log("CPU from the new slot to the last message: " + cpu);
         var ratio = s.EndToEndRate / embedded.EndToEndRate;
         Results.Add(new Result("3a scale-out fan-out, 1 slot → 10,000 chats, limits off", "≥ 2,000 msg/s",
             $"{s.EndToEndRate:0} msg/s end to end ({ratio:0.00} × embedded {embedded.EndToEndRate:0} msg/s, same run)", s.EndToEndRate >= 2000 && s.Lost == 0,
             $"poll→last {s.EndToEndSeconds:0.00} s; poll→first send {s.PreDispatchSeconds:0.00} s (outbox rows at +{s.HandlerCommitSeconds:0.00} s, drained +{s.RelayDrainedSeconds:0.00} s); " +
-            $"dispatcher {s.DispatchRate:0} msg/s = {100 * s.DispatchSeconds / s.EndToEndSeconds:0}% of the time; delivered {s.Delivered}, dup {s.Duplicates}, lost {s.Lost}"));
+            $"dispatcher {s.DispatchRate:0} msg/s = {100 * s.DispatchSeconds / s.EndToEndSeconds:0}% of the time; delivered {s.Delivered}, dup {s.Duplicates}, lost {s.Lost}; CPU: {cpu}"));
     }
 
     private static async Task ScaleOutLatency()

@@ -27,7 +27,8 @@ public static partial class Scenarios
     /// <summary>Subscribes the chats, waits until their provinces are polled, adds one new slot per province at
     /// once and measures from the poll that saw it (slot first_seen = AvailabilityUpdate.PolledAt) to the last
     /// sendMessage that reached the fake Bot API server.</summary>
-    public static async Task<FanOutStats> FanOutAsync(Stack stack, IReadOnlyList<(long ChatId, string Province)> subscriptions, TimeSpan timeout)
+    public static async Task<FanOutStats> FanOutAsync(Stack stack, IReadOnlyList<(long ChatId, string Province)> subscriptions, TimeSpan timeout,
+        Action? slotAdding = null, Action? allSent = null)
     {
         var provinces = subscriptions.Select(s => s.Province).Distinct().ToList();
         var sw = Stopwatch.StartNew();
@@ -44,11 +45,13 @@ public static partial class Scenarios
 
         using var sampling = new CancellationTokenSource();
         var sampler = stack.Db.SampleOutboxAsync(TimeSpan.FromMilliseconds(20), sampling.Token);
+        slotAdding?.Invoke();
         foreach (var office in offices) stack.Simulator.World.AddSlot(office, date, time, 3);
         Log($"added 1 slot in each of {offices.Count} office(s); waiting for {subscriptions.Count} messages");
 
         int Count() => stack.Telegram.Calls.Skip(before).Count(c => c.Is("sendMessage") && c.Succeeded && c.ChatId is { } id && chats.Contains(id));
         var done = await WaitAsync(() => Count() >= subscriptions.Count, timeout, TimeSpan.FromMilliseconds(250));
+        allSent?.Invoke();
         // Late duplicates (a relay lease expiring, a redelivery) would show up in the next seconds.
         await Task.Delay(TimeSpan.FromSeconds(3));
         await sampling.CancelAsync();

@@ -57,6 +57,21 @@ public sealed class TelegramSender
         }
     }
 
+    /// <summary>Asks the Bot API who the bot is (getMe): <see cref="SendResult.Sent"/> when the token works, the
+    /// classified failure otherwise.</summary>
+    public async Task<SendResult> CheckTokenAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _client.GetMe(cancellationToken).ConfigureAwait(false);
+            return new SendResult.Sent(0);
+        }
+        catch (Exception e) when (TelegramErrors.Classify(e, cancellationToken) is { } result)
+        {
+            return Scrub(result);
+        }
+    }
+
     private SendResult Scrub(SendResult result) => _token is null ? result : result switch
     {
         SendResult.ChatUnavailable r => r with { Reason = Clean(r.Reason) },

@@ -68,6 +68,24 @@ public sealed partial class FanOutExpander(
         return true;
     }
 
+    /// <summary>Runs the subscriber reads once on a province nobody follows, so the first fan-out after a start does
+    /// not also pay for opening the database and compiling them. Failures are ignored: the first job retries them.</summary>
+    public async Task WarmUpAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await subscriptions.ListSubscriberChatIdsAsync("", cancellationToken).ConfigureAwait(false);
+            await subscriptions.ListSubscribersAsync("", [0L], cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogWarmUpFailed(ex.GetType().Name);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Fan-out warm-up did not complete ({Error})")]
+    private partial void LogWarmUpFailed(string error);
+
     private async Task ExpandAsync(FanOutJobEntry entry, FanOutJob job, string owner, WorkersOptions o, int maxChunks, CancellationToken ct)
     {
         using var activity = MessagingTracing.StartContinuation("fan-out", job.TraceParent);
@@ -144,8 +162,11 @@ public sealed partial class FanOutExpanderService(
     /// <summary>Pause after a failed expansion (database away), doubling while it keeps failing.</summary>
     internal static readonly ExponentialBackoff Backoff = new(TimeSpan.FromMilliseconds(400), TimeSpan.FromSeconds(30));
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Enumerable.Range(0, options.Value.FanOutConcurrency).Select(_ => LoopAsync(stoppingToken)));
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await expander.WarmUpAsync(stoppingToken).ConfigureAwait(false);
+        await Task.WhenAll(Enumerable.Range(0, options.Value.FanOutConcurrency).Select(_ => LoopAsync(stoppingToken))).ConfigureAwait(false);
+    }
 
     private async Task LoopAsync(CancellationToken stoppingToken)
     {

@@ -227,8 +227,10 @@ public sealed class ChannelDispatchTests : IAsyncLifetime
         var order = Server.SentMessages.ToList();
         var post = order.FindIndex(c => c.ChatId == Channel);
         var alerted = order.FindIndex(c => c.ChatId == TelegramTestHost.AdminChatId);
-        // Published after all 1000 direct messages, sent among the first few dozen.
-        Assert.InRange(post, 0, 40);
-        Assert.InRange(alerted, 0, 40);
+        // Published after all 1000 direct messages: in arrival order they would be sent 1001st and 1002nd. With
+        // priority they go among the first few dozen on a quiet machine; the bound leaves room for the direct
+        // messages sent while a loaded machine was still handing the window to the gate.
+        Assert.InRange(post, 0, 200);
+        Assert.InRange(alerted, 0, 200);
     }
 }

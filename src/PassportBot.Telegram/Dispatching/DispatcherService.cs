@@ -51,8 +51,39 @@ public sealed partial class DispatcherService(
         RetryDelay = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(100).Ticks, options.Value.TransientRetryDelay.Ticks * 10)),
     };
 
+    /// <summary>How long the warm-up may take before it is given up.</summary>
+    private static readonly TimeSpan WarmUpTimeout = TimeSpan.FromSeconds(10);
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(ConsumeAsync(stoppingToken), PruneLoopAsync(stoppingToken));
+        Task.WhenAll(WarmUpAsync(stoppingToken), ConsumeAsync(stoppingToken), PruneLoopAsync(stoppingToken));
+
+    /// <summary>The first message after a start would otherwise pay for opening the database and Bot API connections
+    /// and for compiling the send path: about a second on a loaded machine, when a new slot is most contested. Done
+    /// beside the consumer, not before it, so a slow Bot API never delays the start.</summary>
+    private async Task WarmUpAsync(CancellationToken stoppingToken)
+    {
+        using var timeout = new CancellationTokenSource(WarmUpTimeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, timeout.Token);
+        try
+        {
+            foreach (var language in Enum.GetValues<Domain.Language>()) Sending.TelegramRendering.Render(WarmUpSample(language));
+            await Task.WhenAll(sent.WasSentAsync("warm-up", linked.Token), dispatcher.WarmUpAsync(linked.Token)).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            // Stopping, a slow Bot API or a database not there yet: the first real send opens what it needs.
+            if (!stoppingToken.IsCancellationRequested) LogWarmUpFailed(e.GetType().Name);
+        }
+    }
+
+    private static OutgoingMessage WarmUpSample(Domain.Language language) =>
+        new("warm-up", Recipient.Telegram(1), OutgoingKind.New)
+        {
+            Language = language,
+            Province = "TO",
+            Offices = [new Domain.Notifications.OfficeSlots(new Domain.Office(1, "TOPQ60", "Questura", "Via Roma 1", "Torino", "TO", new TimeOnly(9, 0)),
+                [new Domain.Notifications.NotifiedSlot(new DateOnly(2027, 1, 4), new TimeOnly(9, 0), 1)])],
+        };
 
     private Task ConsumeAsync(CancellationToken stoppingToken) =>
         // Runs until stopped: a consumer that started only ends with the host, so every retry is a failed start.
@@ -130,6 +161,9 @@ public sealed partial class DispatcherService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Dispatcher consuming the message queue ({Concurrency} parallel sends, window {Window}, global limit {Rate} msg/s)")]
     private partial void LogStarted(int concurrency, int window, int? rate);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Dispatcher warm-up did not complete ({Error}); the first send opens what it needs")]
+    private partial void LogWarmUpFailed(string error);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Dispatcher could not consume the message queue; retrying in {Seconds} s")]
     private partial void LogConsumeFailed(Exception exception, double seconds);

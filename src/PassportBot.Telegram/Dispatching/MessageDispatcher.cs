@@ -34,6 +34,9 @@ public sealed partial class MessageDispatcher(
     // One wait stays under a minute (the longest TransientRetryDelay allowed), so a send never holds its slot long.
     private readonly ExponentialBackoff _transientBackoff = new(options.Value.TransientRetryDelay, TimeSpan.FromMinutes(1));
 
+    /// <summary>Opens the notifier's connection ahead of the first message (see <see cref="INotifier.WarmUpAsync"/>).</summary>
+    public Task WarmUpAsync(CancellationToken cancellationToken) => notifier.WarmUpAsync(cancellationToken);
+
     public async Task DispatchAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
         if (Queues.For(message.Recipient) != Queues.Message)

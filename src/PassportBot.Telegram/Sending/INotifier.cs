@@ -7,4 +7,8 @@ namespace PassportBot.Telegram.Sending;
 public interface INotifier
 {
     Task<SendResult> SendAsync(OutgoingMessage message, CancellationToken cancellationToken);
+
+    /// <summary>Opens what the first send needs (a connection to the Bot API) ahead of time; failures are the
+    /// caller's to ignore: the first real send reports them properly.</summary>
+    Task WarmUpAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -21,4 +21,7 @@ public sealed class TelegramNotifier(TelegramClientFactory clients, IOptions<Tel
             silent: message.Silent,
             cancellationToken);
     }
+
+    /// <summary>A getMe: it opens the pooled connection to the Bot API and runs the client's request path once.</summary>
+    public Task WarmUpAsync(CancellationToken cancellationToken) => _sender.CheckTokenAsync(cancellationToken);
 }
