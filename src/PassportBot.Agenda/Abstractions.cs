@@ -59,28 +59,48 @@ public enum PlacesMode
 public sealed class AgendaOptions
 {
     public const string Section = "Agenda";
-    public string BaseUrl { get; set; } = "https://passaportonline.poliziadistato.it";
-    public string? CookieFile { get; set; } = "tokens/cookie_token";
-    public string? CsrfTokenFile { get; set; } = "tokens/xcsrf_token";
+
+    public const string DefaultBaseUrl = "https://passaportonline.poliziadistato.it";
+    public const string DefaultCookieFile = "tokens/cookie_token";
+    public const string DefaultCsrfTokenFile = "tokens/xcsrf_token";
+    public static readonly TimeSpan DefaultPollInterval = TimeSpan.FromSeconds(60);
+
+    /// <summary>Polls closer than this would only burden the site.</summary>
+    public static readonly TimeSpan MinPollInterval = TimeSpan.FromSeconds(1);
+
+    public static readonly TimeSpan DefaultExpiredRetryInterval = TimeSpan.FromMinutes(5);
+    public static readonly TimeSpan MinExpiredRetryInterval = TimeSpan.FromSeconds(1);
+    public const int DefaultMonthsAhead = 2;
+    public const int MaxMonthsAhead = 24;
+    public const int DefaultMaxConcurrency = 4;
+    public static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromSeconds(20);
+    public const int DefaultMaxRetries = 3;
+    public static readonly TimeSpan DefaultRetryBaseDelay = TimeSpan.FromSeconds(1);
+    public const int DefaultPageSize = 1000;
+    public static readonly TimeSpan DefaultScheduledLookAhead = TimeSpan.FromMinutes(5);
+    public const string DefaultUserAgent = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36";
+
+    public string BaseUrl { get; set; } = DefaultBaseUrl;
+    public string? CookieFile { get; set; } = DefaultCookieFile;
+    public string? CsrfTokenFile { get; set; } = DefaultCsrfTokenFile;
     /// <summary>Inline credentials (environment), used when the files are absent.</summary>
     public string? Cookie { get; set; }
     public string? CsrfToken { get; set; }
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(60);
-    public static readonly TimeSpan DefaultExpiredRetryInterval = TimeSpan.FromMinutes(5);
+    public TimeSpan PollInterval { get; set; } = DefaultPollInterval;
     /// <summary>Credentials marked expired are tried again this often: the site may have refused them because of
     /// something passing (a maintenance or firewall page), and then they work again without anyone pasting new ones.</summary>
     public TimeSpan ExpiredRetryInterval { get; set; } = DefaultExpiredRetryInterval;
     /// <summary>Months read per office, from the month of its first free date.</summary>
-    public int MonthsAhead { get; set; } = 2;
+    public int MonthsAhead { get; set; } = DefaultMonthsAhead;
     /// <summary>Requests to the site at once (politeness).</summary>
-    public int MaxConcurrency { get; set; } = 4;
-    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(20);
-    public int MaxRetries { get; set; } = 3;
-    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+    public int MaxConcurrency { get; set; } = DefaultMaxConcurrency;
+    public TimeSpan RequestTimeout { get; set; } = DefaultRequestTimeout;
+    public int MaxRetries { get; set; } = DefaultMaxRetries;
+    public TimeSpan RetryBaseDelay { get; set; } = DefaultRetryBaseDelay;
     /// <summary>Endpoint A page size (Rome and Naples have more than 30 offices).</summary>
-    public int PageSize { get; set; } = 1000;
+    public int PageSize { get; set; } = DefaultPageSize;
     public PlacesMode PlacesMode { get; set; } = PlacesMode.Total;
     /// <summary>Look-ahead for INSERT SCHEDULED.</summary>
-    public TimeSpan ScheduledLookAhead { get; set; } = TimeSpan.FromMinutes(5);
-    public string UserAgent { get; set; } = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36";
+    public TimeSpan ScheduledLookAhead { get; set; } = DefaultScheduledLookAhead;
+    public string UserAgent { get; set; } = DefaultUserAgent;
 }

@@ -10,9 +10,9 @@ public sealed class AgendaOptionsValidator : IValidateOptions<AgendaOptions>
         var errors = new List<string>();
         if (!Uri.TryCreate(o.BaseUrl, UriKind.Absolute, out var baseUri) || (baseUri.Scheme != Uri.UriSchemeHttp && baseUri.Scheme != Uri.UriSchemeHttps))
             errors.Add($"Agenda:BaseUrl must be an absolute http(s) URL (got '{o.BaseUrl}').");
-        if (o.PollInterval < TimeSpan.FromSeconds(1)) errors.Add($"Agenda:PollInterval must be at least 1 second (got {o.PollInterval}).");
-        if (o.ExpiredRetryInterval < TimeSpan.FromSeconds(1)) errors.Add($"Agenda:ExpiredRetryInterval must be at least 1 second (got {o.ExpiredRetryInterval}).");
-        if (o.MonthsAhead is < 1 or > 24) errors.Add($"Agenda:MonthsAhead must be between 1 and 24 (got {o.MonthsAhead}).");
+        if (o.PollInterval < AgendaOptions.MinPollInterval) errors.Add($"Agenda:PollInterval must be at least 1 second (got {o.PollInterval}).");
+        if (o.ExpiredRetryInterval < AgendaOptions.MinExpiredRetryInterval) errors.Add($"Agenda:ExpiredRetryInterval must be at least 1 second (got {o.ExpiredRetryInterval}).");
+        if (o.MonthsAhead is < 1 or > AgendaOptions.MaxMonthsAhead) errors.Add($"Agenda:MonthsAhead must be between 1 and {AgendaOptions.MaxMonthsAhead} (got {o.MonthsAhead}).");
         if (o.MaxConcurrency < 1) errors.Add($"Agenda:MaxConcurrency must be at least 1 (got {o.MaxConcurrency}).");
         if (o.RequestTimeout <= TimeSpan.Zero) errors.Add($"Agenda:RequestTimeout must be positive (got {o.RequestTimeout}).");
         if (o.MaxRetries < 0) errors.Add($"Agenda:MaxRetries must not be negative (got {o.MaxRetries}).");

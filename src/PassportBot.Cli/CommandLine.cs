@@ -91,8 +91,7 @@ public static class CommandLine
             CheckArguments(parse);
             var builder = PassportBotHost.CreateBuilder(parse.UnmatchedTokens, defaults: RolePorts.Defaults(roles)).AddRoles(roles);
             await using var app = builder.BuildApp();
-            ValidateConfiguration(app.Services);
-            PortCheck.ThrowIfInUse(PassportBotHost.WebUrls(app.Configuration));
+            PortCheck.ThrowIfInUse(PassportBotHost.WebUrls(app.Services));
             await BusTopologyCheck.ThrowIfMismatchedAsync(app.Services, ct).ConfigureAwait(false);
             await app.RunAsync(ct).ConfigureAwait(false);
             return 0;
@@ -221,7 +220,8 @@ public static class CommandLine
     internal static IReadOnlyList<string>? ConfigurationFailures(Exception exception)
     {
         var failures = new List<string>();
-        return Collect(exception) && failures.Count > 0 ? failures : null;
+        // A section that fails while another's validator reads it may be reported twice: once per line is enough.
+        return Collect(exception) && failures.Count > 0 ? failures.Distinct(StringComparer.Ordinal).ToList() : null;
 
         bool Collect(Exception e)
         {

@@ -38,12 +38,6 @@ public static class ConfigurationCheck
         [WorkersOptions.Section] = typeof(WorkersOptions),
     };
 
-    /// <summary>Further options types bound to a listed section: their keys are settings of that section too.</summary>
-    private static readonly Dictionary<string, Type[]> SharedSections = new(StringComparer.OrdinalIgnoreCase)
-    {
-        [TelegramOptions.Section] = [typeof(PassportBot.Targets.Channels.TelegramChannelOptions)],
-    };
-
     /// <summary>Sections that exist but are free-form.</summary>
     private static readonly string[] OpenSections = ["Logging"];
 
@@ -57,7 +51,7 @@ public static class ConfigurationCheck
         foreach (var section in configuration.GetChildren())
         {
             if (Sections.TryGetValue(section.Key, out var type))
-                CheckObject(section, [type, .. SharedSections.GetValueOrDefault(section.Key, [])], errors);
+                CheckObject(section, type, errors);
         }
         return errors;
     }
@@ -89,14 +83,9 @@ public static class ConfigurationCheck
         return errors;
     }
 
-    private static void CheckObject(IConfigurationSection section, Type type, List<string> errors) =>
-        CheckObject(section, [type], errors);
-
-    private static void CheckObject(IConfigurationSection section, Type[] types, List<string> errors)
+    private static void CheckObject(IConfigurationSection section, Type type, List<string> errors)
     {
-        var properties = new Dictionary<string, PropertyInfo>(StringComparer.OrdinalIgnoreCase);
-        foreach (var type in types)
-            foreach (var (name, property) in Bindable(type)) properties.TryAdd(name, property);
+        var properties = Bindable(type);
         foreach (var child in section.GetChildren())
         {
             if (!properties.TryGetValue(child.Key, out var property))

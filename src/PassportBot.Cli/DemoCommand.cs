@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -40,11 +41,11 @@ public static partial class DemoCommand
             CommandLine.CheckArguments(parse);
             var builder = PassportBotHost.CreateBuilder(parse.UnmatchedTokens, defaults).AddRoles(Roles.All);
             builder.Services.AddAgendaSimulator(builder.Configuration);
-            builder.Services.AddOptions<DemoOptions>().Bind(builder.Configuration.GetSection(DemoOptions.Section));
-            if (UsesConsoleChat(builder.Configuration)) builder.Services.AddHostedService<ConsoleSubscriber>();
+            builder.Services.AddOptions<DemoOptions>().Bind(builder.Configuration.GetSection(DemoOptions.Section)).ValidateOnStart();
+            builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DemoOptions>, DemoOptionsValidator>());
+            builder.Services.AddHostedService<ConsoleSubscriber>();
             await using var app = builder.BuildApp();
-            CommandLine.ValidateConfiguration(app.Services);
-            PortCheck.ThrowIfInUse(PassportBotHost.WebUrls(app.Configuration));
+            PortCheck.ThrowIfInUse(PassportBotHost.WebUrls(app.Services));
             await app.RunAsync(ct).ConfigureAwait(false);
             return 0;
         });
@@ -52,27 +53,29 @@ public static partial class DemoCommand
     }
 
     /// <summary>Without a bot (no token, inline or in a file) the demo prints to the console as a chat of its own.</summary>
-    public static bool UsesConsoleChat(IConfiguration configuration) =>
-        configuration.GetSection(TelegramOptions.Section).Get<TelegramOptions>() is not { } telegram
-        || (!telegram.HasToken && string.IsNullOrWhiteSpace(telegram.TokenFile));
+    public static bool UsesConsoleChat(TelegramOptions telegram)
+    {
+        ArgumentNullException.ThrowIfNull(telegram);
+        return !telegram.HasToken && string.IsNullOrWhiteSpace(telegram.TokenFile);
+    }
 
     /// <summary>Makes the console chat follow <c>Demo:Provinces</c> (default TO, MI, RM) through the real
     /// subscription path, so the demo shows the summary and then new slots as they appear.</summary>
-    private sealed partial class ConsoleSubscriber(IMessageBus bus, IOptions<DemoOptions> options, ILogger<ConsoleSubscriber> logger) : BackgroundService
+    private sealed partial class ConsoleSubscriber(IMessageBus bus, IOptions<DemoOptions> options, IOptions<TelegramOptions> telegram,
+        ILogger<ConsoleSubscriber> logger) : BackgroundService
     {
         protected override async Task ExecuteAsync(CancellationToken stoppingToken)
         {
+            if (!UsesConsoleChat(telegram.Value)) return;
             var wanted = options.Value.Provinces is { Count: > 0 } p ? p : DemoOptions.DefaultProvinces;
             foreach (var code in wanted)
             {
-                if (!ProvinceCatalog.TryNormalize(code, out var province)) { LogUnknown(code); continue; }
+                // The validator has refused unknown codes.
+                if (!ProvinceCatalog.TryNormalize(code, out var province)) continue;
                 await bus.PublishAsync(Queues.NewUser, new SubscriptionRequest(ConsoleChatId, province, SubscriptionOperation.Insert) { Language = Language.English }, stoppingToken).ConfigureAwait(false);
             }
             LogFollowing(string.Join(", ", wanted));
         }
-
-        [LoggerMessage(Level = LogLevel.Warning, Message = "Demo:Provinces has an unknown code {Code}; skipped")]
-        private partial void LogUnknown(string code);
 
         [LoggerMessage(Level = LogLevel.Information, Message = "Demo: the console chat follows {Provinces}. New slots are printed below as they appear; the dashboard is at Web:Urls.")]
         private partial void LogFollowing(string provinces);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
 using PassportBot.Agenda;
 using PassportBot.Messaging;
 using PassportBot.Messaging.Hosting;
@@ -99,18 +100,18 @@ public static class PassportBotHost
     public static WebApplication BuildApp(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var urls = WebUrls(builder.Configuration);
-        if (urls.Count > 0) builder.WebHost.UseUrls(urls.ToArray());
         var app = builder.Build();
+        // Every section is validated before anything is read from it, so all problems are reported together.
+        CommandLine.ValidateConfiguration(app.Services);
+        foreach (var url in WebUrls(app.Services)) app.Urls.Add(url);
         app.MapPassportBotWeb();
         app.MapPassportBotMetrics();
         return app;
     }
 
     /// <summary>The addresses in <c>Web:Urls</c>.</summary>
-    public static IReadOnlyList<string> WebUrls(IConfiguration configuration) =>
-        (configuration.GetSection(WebOptions.Section).Get<WebOptions>() ?? new WebOptions()).Urls
-            .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    public static IReadOnlyList<string> WebUrls(IServiceProvider services) =>
+        services.GetRequiredService<IOptions<WebOptions>>().Value.UrlList;
 
     /// <summary>OpenTelemetry <c>service.name</c>: <c>passportbot</c> for <c>run</c>, else e.g. <c>passportbot-poller</c>.</summary>
     public static string ServiceName(Roles roles) => roles == Roles.All

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using PassportBot.Messaging.InMemory;
 using PassportBot.Messaging.Hosting;
 using PassportBot.Messaging.RabbitMq;
 
@@ -25,14 +27,24 @@ public static class PassportBotBusServiceCollectionExtensions
 {
     /// <summary>
     /// The bus chosen by <c>Bus:Provider</c> (memory | rabbitmq). Registers <see cref="IMessageBus"/>,
-    /// <see cref="IDeadLetterQueue"/> and <see cref="IBusHealth"/>; a wrong configuration throws
-    /// <see cref="Microsoft.Extensions.Options.OptionsValidationException"/> here, before anything starts.
+    /// <see cref="IDeadLetterQueue"/> and <see cref="IBusHealth"/>; the transport is picked from the validated
+    /// <see cref="BusOptions"/> when first asked for, so a wrong configuration fails with the other settings at start.
     /// </summary>
     public static IServiceCollection AddPassportBotBus(this IServiceCollection services, IConfiguration configuration)
     {
-        var options = BusOptionsValidator.BindAndValidate(configuration);
-        return options.Provider.Trim().Equals(BusProviders.RabbitMq, StringComparison.OrdinalIgnoreCase)
-            ? services.AddRabbitMqBus(configuration)
-            : services.AddBusOptions(configuration).AddInMemoryBus();
+        services.AddBusOptions(configuration);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<InMemoryMessageBus>();
+        services.TryAddSingleton<RabbitMqMessageBus>();
+        services.TryAddSingleton(Chosen<IMessageBus>);
+        services.TryAddSingleton(Chosen<IDeadLetterQueue>);
+        services.TryAddSingleton(Chosen<IBusHealth>);
+        return services;
     }
+
+    // Both transports implement all three services; only the chosen one is ever created.
+    private static T Chosen<T>(IServiceProvider sp) where T : class =>
+        sp.GetRequiredService<IOptions<BusOptions>>().Value.IsRabbitMq
+            ? (T)(object)sp.GetRequiredService<RabbitMqMessageBus>()
+            : (T)(object)sp.GetRequiredService<InMemoryMessageBus>();
 }

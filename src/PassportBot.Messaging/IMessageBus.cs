@@ -58,11 +58,15 @@ public sealed record DeadLetter(string Queue, string Body, string? Reason, int A
 public sealed class BusOptions
 {
     public const string Section = "Bus";
-    public string Provider { get; set; } = "memory";
+    public string Provider { get; set; } = Hosting.BusProviders.Memory;
     /// <summary>amqp://user:pass@host:port/vhost for RabbitMQ.</summary>
     public string? ConnectionString { get; set; }
     /// <summary>Prefix for queue names (tests isolate themselves with it).</summary>
     public string QueuePrefix { get; set; } = "";
+
+    public const int MaxQueuePrefixLength = 100;
+
+    public bool IsRabbitMq => string.Equals(Provider?.Trim(), Hosting.BusProviders.RabbitMq, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Dead letters kept per queue; past it the oldest are dropped. On RabbitMQ this is the dead-letter
     /// queues' <c>x-max-length</c>, fixed when a queue is first declared.</summary>

@@ -11,6 +11,8 @@ public sealed class ObservabilityOptions
 
     public static readonly TimeSpan DefaultSampleInterval = TimeSpan.FromSeconds(15);
 
+    public const string DefaultMetricsPath = "/metrics";
+
     /// <summary>Record traces even without an OTLP endpoint (for an exporter added in code). Default: only with one.</summary>
     public bool? Tracing { get; set; }
 
@@ -18,5 +20,5 @@ public sealed class ObservabilityOptions
     public TimeSpan SampleInterval { get; set; } = DefaultSampleInterval;
 
     /// <summary>Path of the Prometheus scrape endpoint.</summary>
-    public string MetricsPath { get; set; } = "/metrics";
+    public string MetricsPath { get; set; } = DefaultMetricsPath;
 }

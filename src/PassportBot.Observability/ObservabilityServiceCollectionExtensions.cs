@@ -5,8 +5,10 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenTelemetry;
+using OpenTelemetry.Instrumentation.AspNetCore;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -35,14 +37,11 @@ public static class ObservabilityServiceCollectionExtensions
     {
         if (services.Any(d => d.ServiceType == typeof(ObservabilityMarker))) return services;
         services.AddSingleton<ObservabilityMarker>();
-        services.AddOptions<ObservabilityOptions>().Bind(configuration.GetSection(ObservabilityOptions.Section))
-            .Validate(o => o.SampleInterval > TimeSpan.Zero, "Observability:SampleInterval must be positive.")
-            .Validate(o => o.MetricsPath.StartsWith('/'), "Observability:MetricsPath must start with '/'.")
-            .ValidateOnStart();
+        services.AddOptions<ObservabilityOptions>().Bind(configuration.GetSection(ObservabilityOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ObservabilityOptions>, ObservabilityOptionsValidator>());
 
+        // OpenTelemetry's own variable, not a setting of ours: whether an exporter is added at all is decided here.
         var otlp = !string.IsNullOrWhiteSpace(configuration[ObservabilityOptions.OtlpEndpointVariable]);
-        var tracing = configuration.GetValue<bool?>($"{ObservabilityOptions.Section}:{nameof(ObservabilityOptions.Tracing)}") ?? otlp;
-        var metricsPath = configuration[$"{ObservabilityOptions.Section}:{nameof(ObservabilityOptions.MetricsPath)}"] ?? "/metrics";
         var version = typeof(ObservabilityServiceCollectionExtensions).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
 
         var builder = services.AddOpenTelemetry()
@@ -54,19 +53,27 @@ public static class ObservabilityServiceCollectionExtensions
                 .AddRuntimeInstrumentation()
                 .AddPrometheusExporter());
 
-        if (tracing)
+        builder.WithTracing(t => ((IDeferredTracerProviderBuilder)t
+            .AddSource(PassportBotTelemetry.Name)
+            // Before any exporter, so nothing leaves the process with a token in it.
+            .AddProcessor(new SecretScrubbingProcessor())
+            .AddAspNetCoreInstrumentation()
+            .AddHttpClientInstrumentation(o =>
+            {
+                // The Bot API URL holds the token; the dispatcher's own "send" span describes the call instead.
+                o.FilterHttpRequestMessage = request => request.RequestUri is not { } uri || SecretScrubbingProcessor.Scrub(uri.AbsolutePath) is null;
+            }))
+            // Observability:Tracing, or by default whether a collector is named: without either, nothing is
+            // sampled, so no span is recorded (a root span is not even created).
+            .Configure((sp, b) =>
+            {
+                if (!(sp.GetRequiredService<IOptions<ObservabilityOptions>>().Value.Tracing ?? otlp)) b.SetSampler(new AlwaysOffSampler());
+            }));
+        services.AddOptions<AspNetCoreTraceInstrumentationOptions>().Configure<IOptions<ObservabilityOptions>>((o, observability) =>
         {
-            builder.WithTracing(t => t
-                .AddSource(PassportBotTelemetry.Name)
-                // Before any exporter, so nothing leaves the process with a token in it.
-                .AddProcessor(new SecretScrubbingProcessor())
-                .AddAspNetCoreInstrumentation(o => o.Filter = context => !IsPlumbing(context.Request.Path, metricsPath))
-                .AddHttpClientInstrumentation(o =>
-                {
-                    // The Bot API URL holds the token; the dispatcher's own "send" span describes the call instead.
-                    o.FilterHttpRequestMessage = request => request.RequestUri is not { } uri || SecretScrubbingProcessor.Scrub(uri.AbsolutePath) is null;
-                }));
-        }
+            var metricsPath = observability.Value.MetricsPath;
+            o.Filter = context => !IsPlumbing(context.Request.Path, metricsPath);
+        });
 
         if (otlp) builder.UseOtlpExporter();
         return services;

@@ -227,9 +227,13 @@ public interface IStorageMigrator
 public sealed class StorageOptions
 {
     public const string Section = "Storage";
-    public string Provider { get; set; } = "sqlite";
-    /// <summary>Default: a SQLite file in the data folder.</summary>
-    public string ConnectionString { get; set; } = "Data Source=passportbot.db";
+    public const string DefaultProvider = StorageProviders.Sqlite;
+
+    /// <summary>A SQLite file in the data folder.</summary>
+    public const string DefaultConnectionString = "Data Source=passportbot.db";
+
+    public string Provider { get; set; } = DefaultProvider;
+    public string ConnectionString { get; set; } = DefaultConnectionString;
     /// <summary>Apply migrations when the host starts.</summary>
     public bool MigrateOnStart { get; set; } = true;
 

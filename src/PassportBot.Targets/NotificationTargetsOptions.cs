@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace PassportBot.Targets;
 
 /// <summary><c>Notifications:*</c>: webhook and ntfy targets, and how their deliveries are retried.</summary>
@@ -11,6 +9,10 @@ public sealed class NotificationTargetsOptions
     public const int DefaultConcurrency = 8;
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
     public static readonly TimeSpan DefaultRetryDelay = TimeSpan.FromSeconds(5);
+    public const int MaxMaxAttempts = 50;
+    public const int MaxConcurrency = 256;
+    public static readonly TimeSpan MaxTimeout = TimeSpan.FromMinutes(2);
+    public static readonly TimeSpan MaxRetryDelay = TimeSpan.FromHours(1);
 
     /// <summary><c>Notifications:Webhooks:&lt;name&gt;:Url|Secret|Provinces</c>.</summary>
     public Dictionary<string, WebhookTargetOptions> Webhooks { get; set; } = new(StringComparer.OrdinalIgnoreCase);
@@ -22,14 +24,12 @@ public sealed class NotificationTargetsOptions
     public TimeSpan Timeout { get; set; } = DefaultTimeout;
 
     /// <summary>Deliveries of one event before it is dead-lettered (queue <c>targets</c>).</summary>
-    [Range(1, 50)]
     public int MaxAttempts { get; set; } = DefaultMaxAttempts;
 
     /// <summary>Delay before the first retry; doubles per attempt.</summary>
     public TimeSpan RetryDelay { get; set; } = DefaultRetryDelay;
 
     /// <summary>Deliveries in flight at once (all targets together).</summary>
-    [Range(1, 256)]
     public int Concurrency { get; set; } = DefaultConcurrency;
 }
 

@@ -25,12 +25,14 @@ internal sealed class NotificationTargetsOptionsValidator : IValidateOptions<Not
                 errors.Add($"{at}:Language must be 'it' or 'en'.");
             CheckProvinces(at, ntfy.Provinces, errors);
         }
-        if (o.Timeout <= TimeSpan.Zero || o.Timeout > TimeSpan.FromMinutes(2))
+        if (o.Timeout <= TimeSpan.Zero || o.Timeout > NotificationTargetsOptions.MaxTimeout)
             errors.Add("Notifications:Timeout must be between 0 and 2 minutes.");
-        if (o.RetryDelay < TimeSpan.Zero || o.RetryDelay > TimeSpan.FromHours(1))
+        if (o.RetryDelay < TimeSpan.Zero || o.RetryDelay > NotificationTargetsOptions.MaxRetryDelay)
             errors.Add("Notifications:RetryDelay must be between 0 and 1 hour.");
-        if (o.MaxAttempts is < 1 or > 50) errors.Add("Notifications:MaxAttempts must be between 1 and 50.");
-        if (o.Concurrency is < 1 or > 256) errors.Add("Notifications:Concurrency must be between 1 and 256.");
+        if (o.MaxAttempts is < 1 or > NotificationTargetsOptions.MaxMaxAttempts)
+            errors.Add($"Notifications:MaxAttempts must be between 1 and {NotificationTargetsOptions.MaxMaxAttempts}.");
+        if (o.Concurrency is < 1 or > NotificationTargetsOptions.MaxConcurrency)
+            errors.Add($"Notifications:Concurrency must be between 1 and {NotificationTargetsOptions.MaxConcurrency}.");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

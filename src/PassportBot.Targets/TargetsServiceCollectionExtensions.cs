@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using PassportBot.Targets.Channels;
+using PassportBot.Telegram;
 
 namespace PassportBot.Targets;
 
@@ -21,14 +22,24 @@ public static class TargetsServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>The <c>Telegram</c> section, bound to <see cref="TelegramOptions"/> here and nowhere else, validated
+    /// at start. The bot, the dispatcher, the channels, the admin alerts and the watch all take it from here.</summary>
+    public static IServiceCollection AddTelegramOptions(this IServiceCollection services, IConfiguration configuration)
+    {
+        // Binding twice would append array settings (AdminChatIds) twice.
+        if (services.Any(d => d.ServiceType == typeof(TelegramOptionsMarker))) return services;
+        services.AddSingleton<TelegramOptionsMarker>();
+        services.AddOptions<TelegramOptions>().Bind(configuration.GetSection(TelegramOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TelegramOptions>, TelegramOptionsValidator>());
+        return services;
+    }
+
     /// <summary>The province channels (<c>Telegram:Channels</c>, validated at start), for the fan-out, the dispatcher
     /// and the bot.</summary>
     public static IServiceCollection AddTelegramChannels(this IServiceCollection services, IConfiguration configuration)
     {
-        if (services.Any(d => d.ServiceType == typeof(TelegramChannels))) return services;
-        services.AddOptions<TelegramChannelOptions>().Bind(configuration.GetSection(TelegramChannelOptions.Section)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TelegramChannelOptions>, TelegramChannelOptionsValidator>());
-        services.TryAddSingleton(sp => new TelegramChannels(sp.GetRequiredService<IOptions<TelegramChannelOptions>>()));
+        services.AddTelegramOptions(configuration);
+        services.TryAddSingleton(sp => new TelegramChannels(sp.GetRequiredService<IOptions<TelegramOptions>>()));
         return services;
     }
 
@@ -46,4 +57,6 @@ public static class TargetsServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, TargetDispatcherService>());
         return services;
     }
+
+    private sealed class TelegramOptionsMarker;
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PassportBot.Agenda.Credentials;
+using PassportBot.Messaging.Hosting;
 using PassportBot.Telegram.Bot;
 using PassportBot.Telegram.Dispatching;
 using PassportBot.Telegram.Sending;
@@ -29,9 +30,14 @@ public static class TelegramServiceCollectionExtensions
     public static IServiceCollection AddDispatcher(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddTelegramNotifier(configuration);
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TelegramOptions>>(new DispatcherOptionsValidator(configuration)));
-        services.TryAddSingleton(sp => new SendRateLimiter(
-            sp.GetRequiredService<IOptions<TelegramOptions>>().Value.SendRateLimits, sp.GetRequiredService<TimeProvider>()));
+        services.AddBusOptions(configuration);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TelegramOptions>, DispatcherOptionsValidator>());
+        services.TryAddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<TelegramOptions>>().Value;
+            return new SendRateLimiter(SendRateLimits.For(o.RateLimitEnabled ? o.EffectiveMessagesPerSecond : null, o.PerChatInterval,
+                o.GroupMessagesPerMinute), sp.GetRequiredService<TimeProvider>());
+        });
         services.TryAddSingleton<DispatcherMetrics>();
         services.AddTelegramChannels(configuration);
         services.TryAddSingleton<ChannelPauses>();
@@ -51,12 +57,7 @@ public static class TelegramServiceCollectionExtensions
     public static IServiceCollection AddTelegramBot(this IServiceCollection services, IConfiguration configuration)
     {
         AddTelegramCore(services, configuration);
-        if (string.IsNullOrWhiteSpace(configuration[$"{TelegramOptions.Section}:{nameof(TelegramOptions.Token)}"])
-            && string.IsNullOrWhiteSpace(configuration[$"{TelegramOptions.Section}:{nameof(TelegramOptions.TokenFile)}"]))
-        {
-            services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, BotDisabledNotice>());
-            return services;
-        }
+        if (services.Any(d => d.ServiceType == typeof(BotConversation))) return services;
         services.TryAddSingleton(sp => new BotReplies(
             sp.GetRequiredService<TelegramClientFactory>().CreateForSending(),
             sp.GetRequiredService<TimeProvider>(),
@@ -71,33 +72,21 @@ public static class TelegramServiceCollectionExtensions
         services.TryAddSingleton<TextCommandHandler>();
         services.TryAddSingleton<CallbackQueryHandler>();
         services.TryAddSingleton<BotUpdateHandler>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, BotPollingService>());
+        // Decided when the host starts, from the bound options (a token given inline or read from Telegram:TokenFile).
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<IOptions<TelegramOptions>>().Value.HasToken
+            ? ActivatorUtilities.CreateInstance<BotPollingService>(sp)
+            : ActivatorUtilities.CreateInstance<BotDisabledNotice>(sp));
         return services;
-    }
-
-    /// <summary><c>Telegram:TokenFile</c>, cleaned like the agenda token files; a file that cannot be read stops the
-    /// start with one line naming it (never its content).</summary>
-    private static void ReadTokenFile(TelegramOptions o, ILogger logger)
-    {
-        if (o.HasToken || string.IsNullOrWhiteSpace(o.TokenFile)) return;
-        string? token;
-        try
-        {
-            token = SecretFile.Read(o.TokenFile, headerName: null, logger);
-        }
-        catch (IOException ex)
-        {
-            throw new OptionsValidationException(Options.DefaultName, typeof(TelegramOptions), [$"Telegram:TokenFile: {ex.Message}"]);
-        }
-        o.Token = token ?? throw new OptionsValidationException(Options.DefaultName, typeof(TelegramOptions), [$"Telegram:TokenFile '{o.TokenFile}' is empty."]);
     }
 
     private static void AddTelegramCore(IServiceCollection services, IConfiguration configuration)
     {
         if (services.Any(d => d.ServiceType == typeof(TelegramClientFactory))) return;
-        services.AddOptions<TelegramOptions>().Bind(configuration.GetSection(TelegramOptions.Section)).ValidateOnStart()
-            .PostConfigure<ILoggerFactory>((o, logs) => ReadTokenFile(o, logs.CreateLogger(typeof(TelegramOptions).FullName!)));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TelegramOptions>, TelegramOptionsValidator>());
+        services.AddTelegramOptions(configuration);
+        // Telegram:TokenFile, cleaned like the agenda token files; a file that cannot be read is one line naming it
+        // (never its content), reported with the section's other problems.
+        services.AddOptions<TelegramOptions>().PostConfigure<ILoggerFactory>((o, logs) =>
+            o.ReadTokenFile(path => SecretFile.Read(path, headerName: null, logs.CreateLogger(typeof(TelegramOptions).FullName!))));
         services.TryAddSingleton(TimeProvider.System);
 
         // The token is part of every request URL: HttpClient's request logging would write it out.

@@ -11,6 +11,14 @@ public sealed class WatchOptions
 {
     public const string Section = "Watch";
 
+    public static readonly TimeSpan DefaultInterval = TimeSpan.FromSeconds(45);
+    public static readonly TimeSpan DefaultMaxBackoff = TimeSpan.FromMinutes(5);
+    public static readonly TimeSpan DefaultCredentialCheckInterval = TimeSpan.FromSeconds(2);
+    public const int DefaultMissesToClose = 2;
+
+    /// <summary>Office codes are a province code and a few letters and digits (TOPQ60).</summary>
+    public const int MaxOfficeCodeLength = 16;
+
     /// <summary>Questura province codes to scan (e.g. TO, MI).</summary>
     public List<string> Provinces { get; set; } = [];
 
@@ -39,19 +47,19 @@ public sealed class WatchOptions
     }.WithOffices(Offices);
 
     /// <summary>Time between two scans of every province (a random ±10 % is added).</summary>
-    public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(45);
+    public TimeSpan Interval { get; set; } = DefaultInterval;
 
     /// <summary>Longest wait between scans while the site keeps failing.</summary>
-    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(5);
+    public TimeSpan MaxBackoff { get; set; } = DefaultMaxBackoff;
 
     /// <summary>How often the token files are checked while the session is expired.</summary>
-    public TimeSpan CredentialCheckInterval { get; set; } = TimeSpan.FromSeconds(2);
+    public TimeSpan CredentialCheckInterval { get; set; } = DefaultCredentialCheckInterval;
 
     /// <summary>A slot back within this window after being gone is a flicker, not news.</summary>
     public TimeSpan GraceWindow { get; set; } = SlotLifecycle.DefaultGraceWindow;
 
     /// <summary>Consecutive complete scans without a slot before it is gone.</summary>
-    public int MissesToClose { get; set; } = 2;
+    public int MissesToClose { get; set; } = DefaultMissesToClose;
 
     /// <summary>Look-ahead for announcing slots of an office that opens its bookings soon.</summary>
     public TimeSpan ScheduledLookAhead { get; set; } = BookingRules.DefaultLookAhead;
@@ -77,8 +85,8 @@ public sealed class WatchOptions
     /// <summary>Access token of a protected ntfy topic (Authorization: Bearer). Never logged.</summary>
     public string? NtfyToken { get; set; }
 
-    /// <summary>Language of the Telegram messages: "it" (default) or "en".</summary>
-    public string Language { get; set; } = "it";
+    /// <summary>Language of the Telegram messages: "it" (default) or "en". When set, the screen speaks it too.</summary>
+    public string? Language { get; set; }
 
     /// <summary>No terminal bell.</summary>
     public bool Quiet { get; set; }
@@ -121,7 +129,7 @@ public sealed class WatchOptionsValidator : IValidateOptions<WatchOptions>
         if (o.Provinces.Count == 0) errors.Add("Give at least one province to watch (--province TO).");
         foreach (var p in o.Provinces.Where(p => !ProvinceCatalog.TryNormalize(p, out _)))
             errors.Add($"Unknown province code '{p}'. Use the two-letter code (sigla) of the province, e.g. TO, MI, RM.");
-        foreach (var c in o.Offices.Where(c => string.IsNullOrWhiteSpace(c) || c.Trim().Length > 16))
+        foreach (var c in o.Offices.Where(c => string.IsNullOrWhiteSpace(c) || c.Trim().Length > WatchOptions.MaxOfficeCodeLength))
             errors.Add($"Invalid office code '{c}' (e.g. TOPQ60; `passportbot offices --province TO` lists them).");
         if (o.MinPlaces < 1) errors.Add($"Minimum places must be at least 1 (got {o.MinPlaces}).");
         if (o.WithinDays is { } within && (within < 1 || within > FilterInput.MaxWithinDays))
@@ -134,7 +142,7 @@ public sealed class WatchOptionsValidator : IValidateOptions<WatchOptions>
         if (o.GraceWindow < TimeSpan.Zero) errors.Add("Watch:GraceWindow must not be negative.");
         if (o.MissesToClose < 1) errors.Add("Watch:MissesToClose must be at least 1.");
         if (o.ScheduledLookAhead < TimeSpan.Zero) errors.Add("Watch:ScheduledLookAhead must not be negative.");
-        if (!LanguageCodes.TryParse(o.Language, out _)) errors.Add($"Language must be 'it' or 'en' (got '{o.Language}').");
+        if (o.Language is not null && !LanguageCodes.TryParse(o.Language, out _)) errors.Add($"Language must be 'it' or 'en' (got '{o.Language}').");
         if (o.ChatId == 0) errors.Add("The Telegram chat id must not be 0.");
         // The URLs themselves are not echoed: they may carry a secret.
         if (!string.IsNullOrWhiteSpace(o.Webhook) && !IsHttpUrl(o.Webhook)) errors.Add("--webhook must be an absolute http(s) URL.");

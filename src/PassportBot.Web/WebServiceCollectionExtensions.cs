@@ -13,6 +13,8 @@ namespace PassportBot.Web;
 
 public static class WebServiceCollectionExtensions
 {
+    private const string StorageHealthCheckName = "storage";
+
     /// <summary>Status API, dashboard and the "storage" health check. Needs the storage services
     /// (<see cref="IDashboardQueries"/>, <see cref="IStorageMigrator"/>) registered by the storage component.
     /// Other components add their own checks with <c>services.AddHealthChecks().AddCheck(...)</c>.</summary>
@@ -21,10 +23,7 @@ public static class WebServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
 
-        var section = configuration.GetSection(WebOptions.Section);
-        services.AddOptions<WebOptions>()
-            .Bind(section)
-            .ValidateOnStart();
+        services.AddOptions<WebOptions>().Bind(configuration.GetSection(WebOptions.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebOptions>, WebOptionsValidator>());
 
         services.TryAddSingleton(TimeProvider.System);
@@ -44,12 +43,14 @@ public static class WebServiceCollectionExtensions
         }));
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
 
-        var provider = configuration[$"{StorageOptions.Section}:{nameof(StorageOptions.Provider)}"];
-        services.TryAddSingleton(new StorageProviderName(string.IsNullOrWhiteSpace(provider) ? new StorageOptions().Provider : provider.Trim()));
+        services.TryAddSingleton(sp => new StorageProviderName(sp.GetRequiredService<IOptions<StorageOptions>>().Value.Provider.Trim()));
 
-        var timeout = section.Get<WebOptions>()?.HealthCheckTimeout ?? new WebOptions().HealthCheckTimeout;
-        services.AddHealthChecks().AddCheck<StorageHealthCheck>(
-            "storage", failureStatus: HealthStatus.Unhealthy, timeout: timeout > TimeSpan.Zero ? timeout : null);
+        services.AddHealthChecks().AddCheck<StorageHealthCheck>(StorageHealthCheckName, failureStatus: HealthStatus.Unhealthy);
+        services.AddOptions<HealthCheckServiceOptions>().Configure<IOptions<WebOptions>>((health, web) =>
+        {
+            foreach (var registration in health.Registrations.Where(r => r.Name == StorageHealthCheckName))
+                registration.Timeout = web.Value.HealthCheckTimeout;
+        });
         return services;
     }
 

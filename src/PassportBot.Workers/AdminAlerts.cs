@@ -4,6 +4,7 @@ using PassportBot.Domain;
 using PassportBot.Domain.Notifications;
 using PassportBot.Messaging;
 using PassportBot.Storage;
+using PassportBot.Telegram;
 
 namespace PassportBot.Workers;
 
@@ -12,7 +13,7 @@ namespace PassportBot.Workers;
 public sealed partial class AdminAlerts(
     IMessageBus bus,
     ILeaseStore leases,
-    IOptions<AdminOptions> admins,
+    IOptions<TelegramOptions> admins,
     TimeProvider time,
     ILogger<AdminAlerts> logger)
 {

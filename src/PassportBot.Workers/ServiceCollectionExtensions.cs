@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using PassportBot.Agenda;
 using PassportBot.Targets;
 
@@ -11,17 +12,13 @@ public static class ServiceCollectionExtensions
     /// <summary>Options and helpers every worker role shares.</summary>
     public static IServiceCollection AddWorkerCore(this IServiceCollection services, IConfiguration configuration)
     {
-        // Every role calls this; binding twice would append array options (AdminChatIds) twice.
+        // Every role calls this.
         if (services.Any(d => d.ServiceType == typeof(WorkerCoreMarker))) return services;
         services.AddSingleton<WorkerCoreMarker>();
-        services.AddOptions<WorkersOptions>().Bind(configuration.GetSection(WorkersOptions.Section))
-            .ValidateDataAnnotations()
-            .Validate(o => o.GraceWindow >= TimeSpan.Zero, "Workers:GraceWindow must not be negative.")
-            .Validate(o => o.PollerTick > TimeSpan.Zero, "Workers:PollerTick must be positive.")
-            .Validate(o => o.FanOutLease > TimeSpan.Zero, "Workers:FanOutLease must be positive.")
-            .Validate(o => o.FanOutPollInterval > TimeSpan.Zero, "Workers:FanOutPollInterval must be positive.")
-            .ValidateOnStart();
-        services.AddOptions<AdminOptions>().Bind(configuration.GetSection("Telegram"));
+        services.AddOptions<WorkersOptions>().Bind(configuration.GetSection(WorkersOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WorkersOptions>, WorkersOptionsValidator>());
+        // Admin alerts go to Telegram:AdminChatIds.
+        services.AddTelegramOptions(configuration);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<OutboxSignal>();
         services.TryAddSingleton<FanOutSignal>();

@@ -1,6 +1,9 @@
 using System.CommandLine;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using PassportBot.Web;
 using System.Diagnostics;
+using System.Reflection;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
@@ -161,6 +164,44 @@ public sealed class CommandLineTests
         AssertNoStackTrace(output);
     }
 
+    /// <summary>Every section is validated when its command starts, by its options type's validator: a value of the
+    /// right type but out of bounds is one line naming the key, and exit code 2.</summary>
+    [Theory]
+    [InlineData("run", "Agenda:MonthsAhead", "0")]
+    [InlineData("run", "Bus:QueuePrefix", "has space")]
+    [InlineData("demo", "Demo:Provinces:0", "XX")]
+    [InlineData("run", "Notifications:MaxAttempts", "0")]
+    [InlineData("run", "Observability:MetricsPath", "metrics")]
+    [InlineData("demo", "Simulator:TickInterval", "1ms")]
+    [InlineData("run", "Storage:RetentionDays", "-1")]
+    [InlineData("run", "Telegram:GroupMessagesPerMinute", "0")]
+    [InlineData("run", "Telegram:ChannelPostsPerMinute", "0")]
+    [InlineData("run", "Telegram:AdminChatIds:0", "-5")]
+    [InlineData("watch --province TO --plain", "Watch:MissesToClose", "0")]
+    [InlineData("run", "Web:StaleAfter", "0s")]
+    [InlineData("run", "Workers:RelayConcurrency", "0")]
+    public async Task An_out_of_bounds_value_in_any_section_is_one_line_naming_the_key(string command, string key, string value)
+    {
+        var (exitCode, output) = await RunAsync([.. command.Split(' '), $"--{key}={value}"]);
+
+        Assert.Equal(2, exitCode);
+        var line = SingleLine(output);
+        // A list entry is named by its list (Telegram:AdminChatIds for Telegram:AdminChatIds:0).
+        Assert.Contains(Regex.Replace(key, ":[0-9]+$", ""), line);
+        AssertNoStackTrace(output);
+    }
+
+    [Fact]
+    public void Every_section_has_an_out_of_bounds_case()
+    {
+        var cases = typeof(CommandLineTests).GetMethod(nameof(An_out_of_bounds_value_in_any_section_is_one_line_naming_the_key))!
+            .GetCustomAttributes<InlineDataAttribute>()
+            .Select(a => ((string)a.GetData(null!).Single()[1]).Split(':')[0])
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+
+        Assert.All(ConfigurationCheck.Sections.Keys, section => Assert.Contains(section, cases));
+    }
+
     private static string SingleLine(string output) =>
         Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
@@ -253,8 +294,13 @@ public sealed class CommandLineTests
     {
         Roles[] roles = [Roles.Poller, Roles.Bot, Roles.UserHandler, Roles.AvailabilityHandler, Roles.Dispatcher, Roles.Web];
 
-        var urls = roles.Select(r => Assert.Single(PassportBotHost.WebUrls(
-            PassportBotHost.CreateBuilder([], defaults: RolePorts.Defaults(r)).Configuration))).ToArray();
+        var urls = roles.Select(r =>
+        {
+            var builder = PassportBotHost.CreateBuilder([], defaults: RolePorts.Defaults(r));
+            builder.Services.AddPassportBotWeb(builder.Configuration);
+            using var services = builder.Services.BuildServiceProvider();
+            return Assert.Single(PassportBotHost.WebUrls(services));
+        }).ToArray();
 
         Assert.Equal(roles.Length, urls.Distinct().Count());
         Assert.Contains("http://127.0.0.1:8080", urls);

@@ -1,4 +1,8 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using PassportBot.Targets;
+using PassportBot.Telegram;
 
 namespace PassportBot.Cli.Tests;
 
@@ -17,7 +21,9 @@ public sealed class DemoCommandTests
             ["Telegram:Token"] = token,
             ["Telegram:TokenFile"] = tokenFile,
         }).Build();
+        var telegram = new ServiceCollection().AddTelegramOptions(configuration).BuildServiceProvider()
+            .GetRequiredService<IOptions<TelegramOptions>>().Value;
 
-        Assert.Equal(consoleChat, DemoCommand.UsesConsoleChat(configuration));
+        Assert.Equal(consoleChat, DemoCommand.UsesConsoleChat(telegram));
     }
 }

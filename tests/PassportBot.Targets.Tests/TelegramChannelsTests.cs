@@ -1,12 +1,13 @@
 using PassportBot.Domain;
 using PassportBot.Messaging;
 using PassportBot.Targets.Channels;
+using PassportBot.Telegram;
 
 namespace PassportBot.Targets.Tests;
 
 public sealed class TelegramChannelsTests
 {
-    private static TelegramChannelOptions Options() => new()
+    private static TelegramOptions Options() => new()
     {
         Channels = new(StringComparer.OrdinalIgnoreCase) { ["TO"] = " -1001234567890 ", ["mi"] = "@Passaporti_Nord", ["BG"] = "@passaporti_nord" },
         ChannelLanguage = "en",
@@ -16,7 +17,7 @@ public sealed class TelegramChannelsTests
     [Fact]
     public void Provinces_resolve_to_their_channel_and_a_shared_channel_is_one_channel()
     {
-        Assert.True(new TelegramChannelOptionsValidator().Validate(null, Options()).Succeeded);
+        Assert.True(new TelegramOptionsValidator().Validate(null, Options()).Succeeded);
         var channels = new TelegramChannels(Options());
 
         Assert.Equal(Recipient.TelegramChannel("-1001234567890"), channels.For("TO"));
@@ -33,7 +34,7 @@ public sealed class TelegramChannelsTests
     [Fact]
     public void Every_mistake_is_named_at_once()
     {
-        var options = new TelegramChannelOptions
+        var options = new TelegramOptions
         {
             Channels = new(StringComparer.OrdinalIgnoreCase) { ["XX"] = "-100123", ["TO"] = "1234", ["MI"] = "@ab", ["GE"] = "https://t.me/x" },
             ChannelLanguage = "fr",
@@ -41,7 +42,7 @@ public sealed class TelegramChannelsTests
             ChannelPostsPerMinute = 0,
         };
 
-        var result = new TelegramChannelOptionsValidator().Validate(null, options);
+        var result = new TelegramOptionsValidator().Validate(null, options);
 
         Assert.True(result.Failed);
         var errors = result.Failures!.ToList();

@@ -140,7 +140,6 @@ public sealed class TelegramOptionsTests
 
         var hosted = services.BuildServiceProvider().GetServices<IHostedService>().ToList();
         Assert.Single(hosted);
-        Assert.IsNotType<BotPollingService>(hosted[0]);
-        Assert.DoesNotContain(services, d => d.ServiceType == typeof(BotUpdateHandler));
+        Assert.IsType<BotDisabledNotice>(hosted[0]);
     }
 }

@@ -5,6 +5,7 @@ using PassportBot.Domain.Pipeline;
 using PassportBot.Messaging;
 using PassportBot.Storage;
 using PassportBot.Targets.Channels;
+using PassportBot.Telegram;
 using static PassportBot.Workers.Tests.Fixtures;
 
 namespace PassportBot.Workers.Tests;
@@ -136,7 +137,7 @@ public sealed class ChannelFanOutTests : IAsyncLifetime
         }
     }
 
-    private static TelegramChannels Channels() => new(new TelegramChannelOptions
+    private static TelegramChannels Channels() => new(new TelegramOptions
     {
         Channels = new(StringComparer.OrdinalIgnoreCase) { ["MI"] = "@passaporti_nord", ["BG"] = "@Passaporti_Nord" },
         ChannelLanguage = "en",

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace PassportBot.Messaging.Hosting;
@@ -22,22 +21,12 @@ public sealed class BusOptionsValidator : IValidateOptions<BusOptions>
                 failures.Add("Bus:ConnectionString must be an amqp:// or amqps:// URI.");
         }
 
-        if (options.QueuePrefix is null || options.QueuePrefix.Length > 100 || options.QueuePrefix.Any(char.IsWhiteSpace))
-            failures.Add("Bus:QueuePrefix must be at most 100 characters without whitespace.");
+        if (options.QueuePrefix is null || options.QueuePrefix.Length > BusOptions.MaxQueuePrefixLength || options.QueuePrefix.Any(char.IsWhiteSpace))
+            failures.Add($"Bus:QueuePrefix must be at most {BusOptions.MaxQueuePrefixLength} characters without whitespace.");
 
         if (options.DeadLetterMaxLength is < BusOptions.MinDeadLetterMaxLength or > BusOptions.MaxDeadLetterMaxLength)
             failures.Add($"Bus:DeadLetterMaxLength must be between {BusOptions.MinDeadLetterMaxLength} and {BusOptions.MaxDeadLetterMaxLength:N0} (default {QueueTopology.DeadLetterMaxLength:N0}).");
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-    }
-
-    /// <summary>Binds and validates at once, so a wrong configuration fails while services are registered.</summary>
-    public static BusOptions BindAndValidate(IConfiguration configuration)
-    {
-        var options = new BusOptions();
-        configuration.GetSection(BusOptions.Section).Bind(options);
-        var result = new BusOptionsValidator().Validate(Options.DefaultName, options);
-        if (result.Failed) throw new OptionsValidationException(Options.DefaultName, typeof(BusOptions), result.Failures);
-        return options;
     }
 }

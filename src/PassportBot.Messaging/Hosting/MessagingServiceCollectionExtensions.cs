@@ -11,6 +11,8 @@ public static class MessagingServiceCollectionExtensions
     /// <summary>Binds <c>Bus:*</c> to <see cref="BusOptions"/>, validated at start.</summary>
     public static IServiceCollection AddBusOptions(this IServiceCollection services, IConfiguration configuration)
     {
+        if (services.Any(d => d.ServiceType == typeof(BusOptionsMarker))) return services;
+        services.AddSingleton<BusOptionsMarker>();
         services.AddOptions<BusOptions>().Bind(configuration.GetSection(BusOptions.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BusOptions>, BusOptionsValidator>());
         return services;
@@ -30,4 +32,6 @@ public static class MessagingServiceCollectionExtensions
     /// <summary>Adds the <c>bus</c> health check (broker connectivity) to <c>/health</c>.</summary>
     public static IHealthChecksBuilder AddBusHealthCheck(this IHealthChecksBuilder builder, string name = "bus") =>
         builder.AddCheck<BusHealthCheck>(name, tags: ["bus"]);
+
+    private sealed class BusOptionsMarker;
 }

@@ -2,21 +2,22 @@ using System.Globalization;
 using Microsoft.Extensions.Options;
 using PassportBot.Domain;
 using PassportBot.Messaging;
+using PassportBot.Telegram;
 
 namespace PassportBot.Targets.Channels;
 
-/// <summary>The configured province channels, resolved once from <see cref="TelegramChannelOptions"/>.</summary>
+/// <summary>The configured province channels, resolved once from <see cref="TelegramOptions"/>.</summary>
 public sealed class TelegramChannels
 {
     private readonly Dictionary<string, Recipient> _byProvince = new(StringComparer.Ordinal);
     private readonly HashSet<string> _gonePosts = new(StringComparer.OrdinalIgnoreCase);
 
-    public TelegramChannels(IOptions<TelegramChannelOptions> options)
+    public TelegramChannels(IOptions<TelegramOptions> options)
         : this(options.Value)
     {
     }
 
-    public TelegramChannels(TelegramChannelOptions o)
+    public TelegramChannels(TelegramOptions o)
     {
         // The validator has refused anything that does not normalise; such entries are skipped here.
         foreach (var (code, channel) in o.Channels)

@@ -67,7 +67,7 @@ public sealed partial class MessageDispatcher(
         while (true)
         {
             if (channel is null) await limiter.WaitAsync(key, cancellationToken);
-            else await limiter.WaitForChannelAsync(key, channels?.PostsPerMinute ?? TelegramChannelOptions.DefaultPostsPerMinute, cancellationToken);
+            else await limiter.WaitForChannelAsync(key, channels?.PostsPerMinute ?? TelegramOptions.DefaultPostsPerMinute, cancellationToken);
             var result = await SendTracedAsync(current, key, cancellationToken);
             // A refused token is the operator's to fix: keep the message (retries, then back to the queue).
             if (result is SendResult.Unauthorized unauthorized) result = new SendResult.Transient(unauthorized.Description);

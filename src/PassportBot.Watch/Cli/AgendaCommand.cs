@@ -38,9 +38,9 @@ internal static class AgendaCommand
             await host.StartAsync(ct).ConfigureAwait(false);
             return await action(host.Services.GetRequiredService<IAgendaClient>(), ct).ConfigureAwait(false);
         }
-        catch (OptionsValidationException ex)
+        catch (Exception ex) when (WatchCommands.OptionsFailures(ex) is { } failures)
         {
-            foreach (var failure in ex.Failures) await error.WriteLineAsync(failure).ConfigureAwait(false);
+            foreach (var failure in failures) await error.WriteLineAsync(failure).ConfigureAwait(false);
             return ExitCodes.Usage;
         }
         catch (AgendaSessionExpiredException)

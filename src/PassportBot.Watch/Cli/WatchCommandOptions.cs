@@ -3,6 +3,7 @@ using System.Globalization;
 using PassportBot.Agenda;
 using PassportBot.Domain.Filters;
 using PassportBot.Domain.Texts;
+using PassportBot.Telegram;
 using PassportBot.Watch.Hosting;
 
 namespace PassportBot.Watch.Cli;
@@ -212,8 +213,8 @@ internal sealed class WatchCommandOptions
         else if (demo) map[W + nameof(WatchOptions.StateFile)] = Path.Combine(Path.GetDirectoryName(WatchOptions.DefaultStateFile)!, "watch-state-demo.json");
         if (parse.GetValue(CookieFile) is { } cookieFile) map[A + nameof(AgendaOptions.CookieFile)] = cookieFile;
         if (parse.GetValue(CsrfFile) is { } csrfFile) map[A + nameof(AgendaOptions.CsrfTokenFile)] = csrfFile;
-        if (parse.GetValue(TelegramToken) is { } token) map[WatchTelegramOptions.Section + ":" + nameof(WatchTelegramOptions.Token)] = token;
-        if (parse.GetValue(TelegramTokenFile) is { } tokenFile) map[WatchTelegramOptions.Section + ":" + nameof(WatchTelegramOptions.TokenFile)] = tokenFile;
+        if (parse.GetValue(TelegramToken) is { } token) map[TelegramOptions.Section + ":" + nameof(TelegramOptions.Token)] = token;
+        if (parse.GetValue(TelegramTokenFile) is { } tokenFile) map[TelegramOptions.Section + ":" + nameof(TelegramOptions.TokenFile)] = tokenFile;
         return map;
     }
 

@@ -88,9 +88,9 @@ public static class WatchCommands
             await watcher.RunAsync(ct).ConfigureAwait(false);
             return ExitCodes.Ok;
         }
-        catch (OptionsValidationException ex)
+        catch (Exception ex) when (OptionsFailures(ex) is { } failures)
         {
-            foreach (var failure in ex.Failures) await terminal.Error.WriteLineAsync(failure).ConfigureAwait(false);
+            foreach (var failure in failures) await terminal.Error.WriteLineAsync(failure).ConfigureAwait(false);
             return ExitCodes.Usage;
         }
         catch (WatchStateInUseException ex)
@@ -136,6 +136,16 @@ public static class WatchCommands
     {
         foreach (var code in Codes(result.Tokens.Select(token => token.Value)).Where(c => !ProvinceCatalog.TryGet(c, out _)))
             result.AddError(Format(t.ErrorUnknownProvince, code));
+    };
+
+    /// <summary>Every failure when <paramref name="exception"/> is nothing but options validation (several sections
+    /// failing arrive together in an AggregateException); null for anything else.</summary>
+    internal static IReadOnlyList<string>? OptionsFailures(Exception exception) => exception switch
+    {
+        OptionsValidationException options => options.Failures.Any() ? options.Failures.ToList() : [options.Message],
+        AggregateException aggregate when aggregate.InnerExceptions.All(e => e is OptionsValidationException) =>
+            aggregate.InnerExceptions.Cast<OptionsValidationException>().SelectMany(e => e.Failures).Distinct().ToList(),
+        _ => null,
     };
 
     internal static string Format(string format, object? value) => string.Format(CultureInfo.InvariantCulture, format, value);

@@ -10,6 +10,7 @@ using PassportBot.Agenda.Simulator.Hosting;
 using PassportBot.Domain;
 using PassportBot.Domain.Texts;
 using PassportBot.Targets;
+using PassportBot.Telegram;
 using PassportBot.Telegram.Sending;
 using PassportBot.Watch.Output;
 using PassportBot.Watch.Push;
@@ -80,13 +81,14 @@ public static class WatchHost
     {
         // A language chosen in configuration (or with --lang) is for the screen too; otherwise the screen keeps the
         // system's language while Telegram messages keep the bot's default, Italian.
-        var chosen = configuration[$"{WatchOptions.Section}:{nameof(WatchOptions.Language)}"];
-        services.AddSingleton(TextCatalog.For(LanguageCodes.TryParse(chosen, out var configured) ? configured : language));
+        services.AddSingleton(sp => TextCatalog.For(
+            LanguageCodes.TryParse(sp.GetRequiredService<IOptions<WatchOptions>>().Value.Language, out var configured) ? configured : language));
         services.AddOptions<WatchOptions>().Bind(configuration.GetSection(WatchOptions.Section)).ValidateOnStart();
-        services.AddOptions<WatchTelegramOptions>().Bind(configuration.GetSection(WatchTelegramOptions.Section))
-            .PostConfigure<ILoggerFactory>((o, logs) => o.ResolveTokenFile(logs.CreateLogger(TelegramLogCategory)));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WatchOptions>, WatchOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WatchOptions>, WatchPushValidator>());
+        services.AddTelegramOptions(configuration);
+        services.AddOptions<TelegramOptions>().PostConfigure<ILoggerFactory>((o, logs) =>
+            o.ReadTokenFile(path => SecretFile.Read(path, headerName: null, logs.CreateLogger(TelegramLogCategory))));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(terminal);
         services.AddSingleton(new WatchRuntime(demo));
@@ -102,101 +104,69 @@ public static class WatchHost
                     sp.GetRequiredService<TextCatalog>());
         });
 
-        var chatId = configuration.GetValue<long?>($"{WatchOptions.Section}:{nameof(WatchOptions.ChatId)}");
-        var token = configuration[$"{WatchTelegramOptions.Section}:{nameof(WatchTelegramOptions.Token)}"];
-        var tokenFile = configuration[$"{WatchTelegramOptions.Section}:{nameof(WatchTelegramOptions.TokenFile)}"];
-        if (chatId is { } chat && (!string.IsNullOrWhiteSpace(token) || !string.IsNullOrWhiteSpace(tokenFile)))
+        // The token is part of every Bot API URL: HttpClient's request logs would print it (as Telegram.Bot's
+        // examples warn), so this client has none.
+        services.AddHttpClient(TelegramHttpClient, (sp, http) =>
+            http.Timeout = sp.GetRequiredService<IOptions<TelegramOptions>>().Value.RequestTimeout)
+            .RemoveAllLoggers();
+        // URLs may carry secrets and the ntfy token is a header: no request logging. Timeouts are per request.
+        services.AddHttpClient(TargetsHttpClient).ConfigureHttpClient(c => c.Timeout = Timeout.InfiniteTimeSpan).RemoveAllLoggers();
+        // The pushes exist only when their settings ask for them (the validators have checked those).
+        services.AddSingleton(sp =>
         {
-            // The token is part of every Bot API URL: HttpClient's request logs would print it (as Telegram.Bot's
-            // examples warn), so this client has none.
-            services.AddHttpClient(TelegramHttpClient, (sp, http) =>
-                http.Timeout = sp.GetRequiredService<IOptions<WatchTelegramOptions>>().Value.RequestTimeout)
-                .RemoveAllLoggers();
-            services.AddSingleton(sp => new SendRateLimiter(
-                BotApiChatSender.Limits(sp.GetRequiredService<IOptions<WatchTelegramOptions>>().Value.PerChatInterval), sp.GetRequiredService<TimeProvider>()));
-            services.AddSingleton<IChatSender>(sp =>
-            {
-                var o = sp.GetRequiredService<IOptions<WatchTelegramOptions>>().Value;
-                return new BotApiChatSender(o.Token!, o.ApiBaseUrl, chat, sp.GetRequiredService<IHttpClientFactory>().CreateClient(TelegramHttpClient),
-                    sp.GetRequiredService<SendRateLimiter>());
-            });
-            services.AddSingleton(sp =>
-            {
-                var watch = sp.GetRequiredService<IOptions<WatchOptions>>().Value;
-                return new TelegramPush(sp.GetRequiredService<IChatSender>(),
-                    new TelegramPushSettings(watch.MessageLanguage, watch.NotifyGone),
-                    sp.GetRequiredService<IWatchOutput>(), sp.GetRequiredService<TimeProvider>());
-            });
-        }
-        var webhookUrl = configuration[$"{WatchOptions.Section}:{nameof(WatchOptions.Webhook)}"];
-        var ntfyUrl = configuration[$"{WatchOptions.Section}:{nameof(WatchOptions.Ntfy)}"];
-        if (!string.IsNullOrWhiteSpace(webhookUrl) || !string.IsNullOrWhiteSpace(ntfyUrl))
-        {
-            // URLs may carry secrets and the ntfy token is a header: no request logging. Timeouts are per request.
-            services.AddHttpClient(TargetsHttpClient).ConfigureHttpClient(c => c.Timeout = Timeout.InfiniteTimeSpan).RemoveAllLoggers();
-            services.AddSingleton(sp =>
-            {
-                var watch = sp.GetRequiredService<IOptions<WatchOptions>>().Value;
-                var http = sp.GetRequiredService<IHttpClientFactory>().CreateClient(TargetsHttpClient);
-                var none = new HashSet<string>();
-                var webhook = string.IsNullOrWhiteSpace(watch.Webhook) ? null
-                    : new WebhookEndpoint("watch", new Uri(watch.Webhook), string.IsNullOrWhiteSpace(watch.WebhookSecret) ? null : watch.WebhookSecret, none);
-                var ntfy = string.IsNullOrWhiteSpace(watch.Ntfy) ? null
-                    : new NtfyEndpoint("watch", new Uri(watch.Ntfy), string.IsNullOrWhiteSpace(watch.NtfyToken) ? null : watch.NtfyToken, none, watch.MessageLanguage);
-                return new TargetPush(new WebhookSender(http), new NtfySender(http),
-                    new TargetPushSettings(webhook, ntfy, NotificationTargetsOptions.DefaultTimeout, TimeSpan.FromSeconds(1)),
-                    sp.GetRequiredService<IWatchOutput>(), sp.GetRequiredService<TimeProvider>());
-            });
-        }
-        services.AddSingleton<Watcher>();
+            var pushes = new List<object>(2);
+            if (TelegramPushFor(sp) is { } telegram) pushes.Add(telegram);
+            if (TargetPushFor(sp) is { } targets) pushes.Add(targets);
+            return ActivatorUtilities.CreateInstance<Watcher>(sp, [.. pushes]);
+        });
         return services;
     }
-}
 
-/// <summary>The part of <c>Telegram:*</c> the watch uses (the same keys as the bot's).</summary>
-public sealed class WatchTelegramOptions
-{
-    public const string Section = "Telegram";
-    public string? Token { get; set; }
-    /// <summary>A file holding the token (kept off the command line, where <c>ps</c> shows it); used when
-    /// <see cref="Token"/> is empty.</summary>
-    public string? TokenFile { get; set; }
-    public string ApiBaseUrl { get; set; } = "https://api.telegram.org";
-    public TimeSpan PerChatInterval { get; set; } = TimeSpan.FromSeconds(1);
-    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(15);
-
-    /// <summary>Why <see cref="TokenFile"/> gave no token, for the validator (never its content).</summary>
-    internal string? TokenFileProblem { get; private set; }
-
-    internal void ResolveTokenFile(ILogger logger)
+    private static TelegramPush? TelegramPushFor(IServiceProvider sp)
     {
-        if (!string.IsNullOrWhiteSpace(Token) || string.IsNullOrWhiteSpace(TokenFile)) return;
-        try
-        {
-            Token = SecretFile.Read(TokenFile, headerName: null, logger);
-            if (Token is null) TokenFileProblem = $"Telegram:TokenFile '{TokenFile}' is empty.";
-        }
-        catch (IOException ex)
-        {
-            TokenFileProblem = $"Telegram:TokenFile: {ex.Message}";
-        }
+        var watch = sp.GetRequiredService<IOptions<WatchOptions>>().Value;
+        var telegram = sp.GetRequiredService<IOptions<TelegramOptions>>().Value;
+        if (watch.ChatId is not { } chat || !telegram.HasToken) return null;
+        var time = sp.GetRequiredService<TimeProvider>();
+        var sender = new BotApiChatSender(telegram.Token!, telegram.ApiBaseUrl, chat, sp.GetRequiredService<IHttpClientFactory>().CreateClient(TelegramHttpClient),
+            new SendRateLimiter(BotApiChatSender.Limits(telegram.PerChatInterval), time));
+        return new TelegramPush(sender, new TelegramPushSettings(watch.MessageLanguage, watch.NotifyGone), sp.GetRequiredService<IWatchOutput>(), time);
+    }
+
+    private static TargetPush? TargetPushFor(IServiceProvider sp)
+    {
+        var watch = sp.GetRequiredService<IOptions<WatchOptions>>().Value;
+        if (string.IsNullOrWhiteSpace(watch.Webhook) && string.IsNullOrWhiteSpace(watch.Ntfy)) return null;
+        var http = sp.GetRequiredService<IHttpClientFactory>().CreateClient(TargetsHttpClient);
+        var none = new HashSet<string>();
+        var webhook = string.IsNullOrWhiteSpace(watch.Webhook) ? null
+            : new WebhookEndpoint("watch", new Uri(watch.Webhook), string.IsNullOrWhiteSpace(watch.WebhookSecret) ? null : watch.WebhookSecret, none);
+        var ntfy = string.IsNullOrWhiteSpace(watch.Ntfy) ? null
+            : new NtfyEndpoint("watch", new Uri(watch.Ntfy), string.IsNullOrWhiteSpace(watch.NtfyToken) ? null : watch.NtfyToken, none, watch.MessageLanguage);
+        return new TargetPush(new WebhookSender(http), new NtfySender(http),
+            new TargetPushSettings(webhook, ntfy, NotificationTargetsOptions.DefaultTimeout, TimeSpan.FromSeconds(1)),
+            sp.GetRequiredService<IWatchOutput>(), sp.GetRequiredService<TimeProvider>());
     }
 }
 
 /// <summary>A chat id without a token (or the reverse on the command line) is a mistake worth stopping for.</summary>
-public sealed class WatchPushValidator(IOptions<WatchTelegramOptions> telegram) : IValidateOptions<WatchOptions>
+public sealed class WatchPushValidator(IOptions<TelegramOptions> telegram) : IValidateOptions<WatchOptions>
 {
     public ValidateOptionsResult Validate(string? name, WatchOptions options)
     {
-        var t = telegram.Value;
-        var errors = new List<string>();
-        if (options.ChatId is not null && t.TokenFileProblem is { } problem)
-            errors.Add(problem);
-        else if (options.ChatId is not null && string.IsNullOrWhiteSpace(t.Token))
-            errors.Add("--chat-id needs a bot token: --telegram-token-file, --telegram-token, Telegram:TokenFile, Telegram:Token or PASSPORTBOT_Telegram__Token.");
-        if (options.ChatId is not null && !Uri.TryCreate(t.ApiBaseUrl, UriKind.Absolute, out _))
-            errors.Add("Telegram:ApiBaseUrl must be an absolute URL.");
-        if (options.ChatId is not null && t.PerChatInterval < TimeSpan.Zero) errors.Add("Telegram:PerChatInterval must not be negative.");
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.ChatId is null) return ValidateOptionsResult.Success;
+        TelegramOptions t;
+        try
+        {
+            t = telegram.Value;
+        }
+        catch (OptionsValidationException)
+        {
+            // The Telegram section's own validation reports it (an unreadable token file among them); once is enough.
+            return ValidateOptionsResult.Success;
+        }
+        return t.HasToken ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(
+            "--chat-id needs a bot token: --telegram-token-file, --telegram-token, Telegram:TokenFile, Telegram:Token or PASSPORTBOT_Telegram__Token.");
     }
 }
