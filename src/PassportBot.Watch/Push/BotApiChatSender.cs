@@ -19,9 +19,7 @@ public sealed class BotApiChatSender : IChatSender
     /// <summary>The watch's limits: one chat, so no global rate; Telegram's spacing for a private chat
     /// (<paramref name="perChatInterval"/>) or a group (20 messages a minute).</summary>
     public static SendRateLimits Limits(TimeSpan perChatInterval) =>
-        SendRateLimits.For(messagesPerSecond: null, perChatInterval, groupMessagesPerMinute: GroupMessagesPerMinute);
-
-    private const int GroupMessagesPerMinute = 20;
+        SendRateLimits.For(messagesPerSecond: null, perChatInterval, groupMessagesPerMinute: PassportBot.Telegram.TelegramOptions.DefaultGroupMessagesPerMinute);
 
     public async Task<ChatSendResult> SendHtmlAsync(string html, CancellationToken cancellationToken) =>
         await sender.SendAsync(chatId, html, html: true, silent: false, cancellationToken).ConfigureAwait(false) switch
