@@ -9,9 +9,9 @@ namespace PassportBot.Bench;
 
 public static class Program
 {
-    private static readonly string[] Issue2 = ["fake", "2a", "2b", "2c", "2d"];
-    private static readonly string[] Issue3 = ["3a", "3b", "3c"];
-    private static readonly string[] Issue7 = ["7a", "7b"];
+    private static readonly string[] EmbeddedGroup = ["fake", "2a", "2b", "2c", "2d"];
+    private static readonly string[] ScaleOutGroup = ["3a", "3b", "3c"];
+    private static readonly string[] FilteredGroup = ["7a", "7b"];
     private static readonly List<Result> Results = [];
     private static FanOutStats? _embedded10k;
 
@@ -20,16 +20,16 @@ public static class Program
         var requested = args.Length == 0 ? ["all"] : args.Select(a => a.Trim().ToLowerInvariant()).ToArray();
         var scenarios = requested.SelectMany(a => a switch
         {
-            "all" => Issue2.Concat(Issue3),
-            "issue2" => Issue2,
-            "issue3" => Issue3,
-            "issue7" => Issue7,
+            "all" => EmbeddedGroup.Concat(ScaleOutGroup),
+            "embedded" => EmbeddedGroup,
+            "scale-out" => ScaleOutGroup,
+            "filtered" => FilteredGroup,
             "2c-5prov" or "2c-conc32" => [a],
             "channels" => ChannelScenarios.All,
             "channels-rmq" => ChannelScenarios.OnRabbitMq,
             _ when ChannelScenarios.All.Contains(a) || ChannelScenarios.OnRabbitMq.Contains(a) || a == ChannelScenarios.WithoutPriority => [a],
-            _ when Issue2.Contains(a) || Issue3.Contains(a) || Issue7.Contains(a) => [a],
-            _ => throw new ArgumentException($"Unknown scenario '{a}'. Use one or more of: {string.Join(", ", Issue2.Concat(Issue3).Concat(Issue7).Concat(ChannelScenarios.All).Concat(ChannelScenarios.OnRabbitMq))}, {ChannelScenarios.WithoutPriority}, issue2, issue3, issue7, channels, channels-rmq, all."),
+            _ when EmbeddedGroup.Contains(a) || ScaleOutGroup.Contains(a) || FilteredGroup.Contains(a) => [a],
+            _ => throw new ArgumentException($"Unknown scenario '{a}'. Use one or more of: {string.Join(", ", EmbeddedGroup.Concat(ScaleOutGroup).Concat(FilteredGroup).Concat(ChannelScenarios.All).Concat(ChannelScenarios.OnRabbitMq))}, {ChannelScenarios.WithoutPriority}, embedded, scale-out, filtered, channels, channels-rmq, all."),
         }).Distinct().ToList();
 
         var startedAt = DateTimeOffset.UtcNow;
@@ -135,7 +135,7 @@ public static class Program
             "same process and cores as the embedded scenarios: an upper bound for what any fan-out can show here"));
     }
 
-    // ---- issue 2 -------------------------------------------------------------------------------------------
+    // ---- embedded ---------------------------------------------------------------------------------------------
 
     private static async Task<FanOutStats> Embedded10kAsync()
     {
@@ -289,7 +289,7 @@ public static class Program
         }
     }
 
-    // ---- issue 3 -------------------------------------------------------------------------------------------
+    // ---- scale-out --------------------------------------------------------------------------------------------
 
     private static async Task ScaleOutFanOut()
     {
@@ -344,7 +344,7 @@ public static class Program
             $"every chat counted at the fake: {s.DistinctChats} distinct of {s.Expected}, {s.Delivered} sendMessage; dispatcher {s.DispatchRate:0} msg/s; checked 3 s after the last; {string.Join("; ", announcedBy)}"));
     }
 
-    // ---- issue 7 -------------------------------------------------------------------------------------------
+    // ---- filtered ---------------------------------------------------------------------------------------------
 
     private static async Task FilteredEmbedded()
     {

@@ -203,7 +203,7 @@ public sealed record FilteredStats(int Subscribers, int Wanted, IReadOnlyList<Fi
 
 public static partial class Scenarios
 {
-    /// <summary>Issue 7's shape: <paramref name="subscribers"/> chats follow TO, every other one with a /before filter
+    /// <summary>The filtered fan-out: <paramref name="subscribers"/> chats follow TO, every other one with a /before filter
     /// that excludes every new slot; then one new slot per round, one round after the other, each waited for until its
     /// messages arrived. Per round: poll (slot first_seen) → first and → last sendMessage of that slot at the fake,
     /// and who got it (exactly the unfiltered half, once each).</summary>

@@ -114,7 +114,7 @@ public abstract class Stack : IAsyncDisposable
     }
 }
 
-/// <summary>Issue 2's shape: every role in this process (as <c>passportbot run</c> builds it), SQLite + in-process bus.</summary>
+/// <summary>The embedded shape: every role in this process (as <c>passportbot run</c> builds it), SQLite + in-process bus.</summary>
 public sealed class EmbeddedStack : Stack
 {
     public required WebApplication App { get; init; }
@@ -148,7 +148,7 @@ public sealed class EmbeddedStack : Stack
     }
 }
 
-/// <summary>Issue 3's shape: one <c>passportbot</c> process per role over RabbitMQ (unique queue prefix) and a
+/// <summary>The scale-out shape: one <c>passportbot</c> process per role over RabbitMQ (unique queue prefix) and a
 /// throw-away MariaDB database.</summary>
 public sealed class ScaleOutStack : Stack
 {
