@@ -150,7 +150,10 @@ public sealed class HandlerTimer : IDisposable
 {
     private readonly ActivityListener _listener;
     private readonly System.Collections.Concurrent.ConcurrentQueue<(DateTimeOffset End, double Ms, int Announced, ActivityTraceId Trace)> _spans = new();
-    private readonly System.Collections.Concurrent.ConcurrentQueue<(ActivityTraceId Trace, string Name, DateTime Start, TimeSpan Duration, (string Name, DateTimeOffset At)[] Events)> _all = new();
+    private static readonly string[] Stages = ["poll", "send new_availabilities", "process new_availabilities", "apply poll", "outbox write", "fan-out", "outbox relay", "send message", "process message", "send telegram"];
+
+    // Only the earliest span of each stage per trace: a fan-out's thousands of sends need not be kept.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(ActivityTraceId Trace, string Name), (DateTime Start, TimeSpan Duration, (string Name, DateTimeOffset At)[] Events)> _first = new();
 
     public HandlerTimer()
     {
@@ -160,7 +163,11 @@ public sealed class HandlerTimer : IDisposable
             Sample = (ref ActivityCreationOptions<ActivityContext> o) => ActivitySamplingResult.AllDataAndRecorded,
             ActivityStopped = a =>
             {
-                _all.Enqueue((a.TraceId, a.OperationName, a.StartTimeUtc, a.Duration, a.Events.Select(e => (e.Name, e.Timestamp)).ToArray()));
+                if (Stages.Contains(a.OperationName))
+                {
+                    var span = (a.StartTimeUtc, a.Duration, a.Events.Select(e => (e.Name, e.Timestamp)).ToArray());
+                    _first.AddOrUpdate((a.TraceId, a.OperationName), span, (_, kept) => span.StartTimeUtc < kept.Start ? span : kept);
+                }
                 if (a.OperationName != "apply poll") return;
                 var announced = a.GetTagItem(PassportBot.Observability.TelemetryTags.SlotsAnnounced) is int n ? n : 0;
                 _spans.Enqueue((new DateTimeOffset(a.StartTimeUtc + a.Duration, TimeSpan.Zero), a.Duration.TotalMilliseconds, announced, a.TraceId));
@@ -175,12 +182,10 @@ public sealed class HandlerTimer : IDisposable
     /// in the order the first message goes through them.</summary>
     public string Path(ActivityTraceId trace, DateTimeOffset origin)
     {
-        var spans = _all.Where(s => s.Trace == trace).ToList();
         var parts = new List<string>();
-        foreach (var name in new[] { "poll", "send new_availabilities", "process new_availabilities", "apply poll", "outbox write", "fan-out", "outbox relay", "send message", "process message", "send telegram" })
+        foreach (var name in Stages)
         {
-            var first = spans.Where(s => s.Name == name).OrderBy(s => s.Start).FirstOrDefault();
-            if (first.Name is null) continue;
+            if (!_first.TryGetValue((trace, name), out var first)) continue;
             var start = (new DateTimeOffset(first.Start, TimeSpan.Zero) - origin).TotalMilliseconds;
             var events = string.Concat(first.Events.Select(e => string.Create(System.Globalization.CultureInfo.InvariantCulture, $" ({e.Name} {(e.At - origin).TotalMilliseconds:+0.0;-0.0})")));
             parts.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{name} {start:+0.0;-0.0}..{start + first.Duration.TotalMilliseconds:+0.0;-0.0}{events}"));

@@ -10,7 +10,7 @@ namespace PassportBot.Targets.Tests;
 /// body, Title / Tags / Priority / Click headers, a Bearer token for protected topics.</summary>
 public sealed class NtfyDeliveryTests : IAsyncLifetime
 {
-    private const string Token = "tk_testtoken0123456789abcdef";
+    private const string Token = "tk_TEST-ONLY-not-a-token";
     private FakeHttpReceiver _receiver = null!;
     private TargetsTestHost _host = null!;
 

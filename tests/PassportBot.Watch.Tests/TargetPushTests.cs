@@ -9,7 +9,7 @@ namespace PassportBot.Watch.Tests;
 public sealed class TargetPushTests
 {
     private const string Secret = "watch-secret-5c1d";
-    private const string Token = "tk_watchtoken_77ab";
+    private const string Token = "tk_TEST-ONLY-not-a-token-watch";
 
     [Fact]
     public async Task New_and_gone_slots_go_to_the_webhook_signed_and_to_ntfy_with_its_headers()

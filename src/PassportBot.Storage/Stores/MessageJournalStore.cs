@@ -11,13 +11,13 @@ internal sealed class MessageJournalStore : IMessageJournal
 {
     private const int MaxBatch = 1_000;
 
-    private readonly StorageDatabase database;
+    private readonly StorageDatabase _database;
     private readonly GroupCommit<long, bool> _deliveries;
     private readonly GroupCommit<IReadOnlyCollection<long>, bool> _removals;
 
     public MessageJournalStore(StorageDatabase database)
     {
-        this.database = database;
+        _database = database;
         _deliveries = GroupCommit.Writes<long>((ids, ct) => ExecuteInChunksAsync("UPDATE bus_messages SET deliveries = deliveries + 1 WHERE {0}", ids, ct), MaxBatch);
         // A removal is a collection already; batches of them are flattened (each at most a relay batch).
         _removals = GroupCommit.Writes<IReadOnlyCollection<long>>((sets, ct) => ExecuteInChunksAsync("DELETE FROM bus_messages WHERE {0}", sets.SelectMany(s => s).ToList(), ct), 64);
@@ -27,11 +27,11 @@ internal sealed class MessageJournalStore : IMessageJournal
         "id AS Id, queue AS Queue, body AS Body, attempts AS Attempts, deliveries AS Deliveries, available_at AS AvailableAt, " +
         "dead_reason AS DeadReason, dead_at AS DeadAt";
 
-    private SqlDialect Dialect => database.Dialect;
+    private SqlDialect Dialect => _database.Dialect;
 
     public async Task<IReadOnlyList<JournaledMessage>> LoadAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var rows = await connection.QueryAsync<Row>(new CommandDefinition(
             $"SELECT {Columns} FROM bus_messages ORDER BY id", cancellationToken: cancellationToken)).ConfigureAwait(false);
         return rows.Select(r => new JournaledMessage(r.Id, r.Queue, r.Body, r.Attempts, r.Deliveries,
@@ -44,7 +44,7 @@ internal sealed class MessageJournalStore : IMessageJournal
         var insert = "INSERT INTO bus_messages (queue, body, attempts, deliveries, available_at, created_at) VALUES (@queue, @body, 0, 0, @at, @at)" +
                      (Dialect.SupportsUpdateReturning ? " RETURNING id" : "; SELECT LAST_INSERT_ID()");
         var now = DbValues.ToUnixMs(at);
-        return database.WriteAsync<IReadOnlyList<long>>(async (connection, transaction) =>
+        return _database.WriteAsync<IReadOnlyList<long>>(async (connection, transaction) =>
         {
             var ids = new List<long>(bodies.Count);
             foreach (var body in bodies)
@@ -77,7 +77,7 @@ internal sealed class MessageJournalStore : IMessageJournal
     /// statement; the same id twice counts once.</summary>
     private async Task ExecuteInChunksAsync(string sqlFormat, IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _database.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
         foreach (var chunk in ids.Distinct().Chunk(1_000))
         {
             await connection.ExecuteAsync(new CommandDefinition(
@@ -88,7 +88,7 @@ internal sealed class MessageJournalStore : IMessageJournal
 
     private async Task ExecuteAsync(string sql, object parameters, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _database.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
         await connection.ExecuteAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 

@@ -11,20 +11,23 @@ internal sealed class SentMessageStore : ISentMessageStore
     /// <summary>Ids per statement: far below every provider's parameter limit.</summary>
     internal const int MaxBatch = 500;
 
-    private readonly StorageDatabase database;
+    private readonly StorageDatabase _database;
     private readonly GroupCommit<string, bool> _checks;
     private readonly GroupCommit<(string Id, long At), bool> _records;
+    private readonly IRowInserter _inserter;
 
     public SentMessageStore(StorageDatabase database)
     {
-        this.database = database;
+        _database = database;
+        _inserter = database.Dialect.CreateInserter("sent_messages",
+            [new("message_id", System.Data.DbType.String), new("sent_at", System.Data.DbType.Int64)], Conflict.Ignore("message_id"));
         _checks = new GroupCommit<string, bool>(CheckAsync, MaxBatch);
         _records = GroupCommit.Writes<(string Id, long At)>(RecordAsync, MaxBatch);
     }
 
-    private SqlDialect Dialect => database.Dialect;
+    private SqlDialect Dialect => _database.Dialect;
 
-    /// <summary>Statements run so far for checks and records (for tests).</summary>
+    /// <summary>Batches run so far for checks and records, one statement or transaction each (for tests).</summary>
     internal int Statements => _checks.Flushes + _records.Flushes;
 
     public Task<bool> WasSentAsync(string messageId, CancellationToken cancellationToken)
@@ -41,7 +44,7 @@ internal sealed class SentMessageStore : ISentMessageStore
 
     private async Task<IReadOnlyList<bool>> CheckAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var sent = (await connection.QueryAsync<string>(new CommandDefinition(
             $"SELECT message_id FROM sent_messages WHERE {Dialect.InList("message_id", "@ids")}",
             new { ids = ids.Distinct(StringComparer.Ordinal).ToArray() }, cancellationToken: cancellationToken)).ConfigureAwait(false))
@@ -52,25 +55,15 @@ internal sealed class SentMessageStore : ISentMessageStore
     private async Task RecordAsync(IReadOnlyList<(string Id, long At)> records, CancellationToken cancellationToken)
     {
         var rows = records.DistinctBy(r => r.Id, StringComparer.Ordinal).ToList();
-        var conflict = Conflict.Ignore("message_id");
-        var parameters = new DynamicParameters();
-        var values = new System.Text.StringBuilder();
-        for (var i = 0; i < rows.Count; i++)
-        {
-            if (i > 0) values.Append(", ");
-            values.Append(System.Globalization.CultureInfo.InvariantCulture, $"(@m{i}, @a{i})");
-            parameters.Add("m" + i, rows[i].Id);
-            parameters.Add("a" + i, rows[i].At);
-        }
-        var sql = Dialect.InsertHead("sent_messages", ["message_id", "sent_at"], conflict) + values + Dialect.ConflictTail(conflict);
-        await using var connection = await database.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
-        await connection.ExecuteAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        // One transaction: on SQLite the inserter runs a prepared statement per row.
+        await _database.WriteAsync((connection, transaction) => _inserter.ExecuteAsync(
+            connection, transaction, rows.Select(r => new object?[] { r.Id, r.At }).ToList(), cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<int> PruneAsync(DateTimeOffset before, int max, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
-        await using var connection = await database.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _database.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
         // Select, then delete by id: MySQL allows neither LIMIT in an IN sub-query nor PostgreSQL's DELETE ... LIMIT.
         var ids = (await connection.QueryAsync<string>(new CommandDefinition(
             "SELECT message_id FROM sent_messages WHERE sent_at < @before ORDER BY sent_at LIMIT @max",
