@@ -297,19 +297,29 @@ public static class Program
         await using var stack = await ScaleOutStack.StartAsync(1, 1);
         Log(stack.Label);
         var roles = stack.Processes.Select(p => (p.Name, p.Process.Id)).ToList();
-        Dictionary<string, double>? cpuBefore = null;
-        var wall = new System.Diagnostics.Stopwatch();
-        var cpu = "n/a";
-        var s = await Scenarios.FanOutAsync(stack, Scenarios.Chats(4_000_000, 10_000, ["TO"]), TimeSpan.FromMinutes(3),
-            slotAdding: () => { cpuBefore = Machine.CpuSeconds(roles); wall.Start(); },
-            allSent: () => cpu = Machine.CpuBetween(cpuBefore!, Machine.CpuSeconds(roles), wall.Elapsed.TotalSeconds));
-        Log("scale-out fan-out: " + s.Describe());
-        Log("CPU from the new slot to the last message: " + cpu);
-        var ratio = s.EndToEndRate / embedded.EndToEndRate;
-        Results.Add(new Result("3a scale-out fan-out, 1 slot → 10,000 chats, limits off", "≥ 2,000 msg/s",
-            $"{s.EndToEndRate:0} msg/s end to end ({ratio:0.00} × embedded {embedded.EndToEndRate:0} msg/s, same run)", s.EndToEndRate >= 2000 && s.Lost == 0,
-            $"poll→last {s.EndToEndSeconds:0.00} s; poll→first send {s.PreDispatchSeconds:0.00} s (outbox rows at +{s.HandlerCommitSeconds:0.00} s, drained +{s.RelayDrainedSeconds:0.00} s); " +
-            $"dispatcher {s.DispatchRate:0} msg/s = {100 * s.DispatchSeconds / s.EndToEndSeconds:0}% of the time; delivered {s.Delivered}, dup {s.Duplicates}, lost {s.Lost}; CPU: {cpu}"));
+        // Two fan-outs of 10,000 on one stack: the first after the processes start also pays for compiling the path
+        // it runs (the JIT's tiers), the second (another province) shows the throughput of a process that has run.
+        (FanOutStats Stats, string Cpu) first = default, second = default;
+        foreach (var (round, chatBase, province) in new[] { (1, 4_000_000L, "TO"), (2, 4_100_000L, "MI") })
+        {
+            Dictionary<string, double>? cpuBefore = null;
+            var wall = new System.Diagnostics.Stopwatch();
+            var cpu = "n/a";
+            var s = await Scenarios.FanOutAsync(stack, Scenarios.Chats(chatBase, 10_000, [province]), TimeSpan.FromMinutes(3),
+                slotAdding: () => { cpuBefore = Machine.CpuSeconds(roles); wall.Start(); },
+                allSent: () => cpu = Machine.CpuBetween(cpuBefore!, Machine.CpuSeconds(roles), wall.Elapsed.TotalSeconds));
+            Log($"scale-out fan-out {round} ({province}): " + s.Describe());
+            Log($"CPU from the new slot to the last message of fan-out {round}: " + cpu);
+            if (round == 1) first = (s, cpu); else second = (s, cpu);
+        }
+        foreach (var (label, (s, cpu)) in new[] { ("first after start", first), ("second, same processes", second) })
+        {
+            var ratio = s.EndToEndRate / embedded.EndToEndRate;
+            Results.Add(new Result($"3a scale-out fan-out, 1 slot → 10,000 chats, limits off ({label})", "≥ 2,000 msg/s",
+                $"{s.EndToEndRate:0} msg/s end to end ({ratio:0.00} × embedded {embedded.EndToEndRate:0} msg/s, first after start, same run)", s.EndToEndRate >= 2000 && s.Lost == 0,
+                $"poll→last {s.EndToEndSeconds:0.00} s; poll→first send {s.PreDispatchSeconds:0.00} s (outbox rows at +{s.HandlerCommitSeconds:0.00} s, drained +{s.RelayDrainedSeconds:0.00} s); " +
+                $"dispatcher {s.DispatchRate:0} msg/s = {100 * s.DispatchSeconds / s.EndToEndSeconds:0}% of the time; delivered {s.Delivered}, dup {s.Duplicates}, lost {s.Lost}; CPU: {cpu}"));
+        }
     }
 
     private static async Task ScaleOutLatency()

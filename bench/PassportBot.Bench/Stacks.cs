@@ -281,6 +281,7 @@ public sealed class Child : IAsyncDisposable
 
     public static string Executable()
     {
+        if (Environment.GetEnvironmentVariable("PASSPORTBOT_BENCH_CLI") is { Length: > 0 } published) return published;
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "PassportBot.slnx"))) dir = dir.Parent;
         if (dir is null) throw new InvalidOperationException("Cannot find the repository root (PassportBot.slnx) above " + AppContext.BaseDirectory);

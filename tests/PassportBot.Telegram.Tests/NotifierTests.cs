@@ -38,6 +38,18 @@ public sealed class NotifierTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Warm_up_builds_the_send_path_and_sends_nothing()
+    {
+        var notifier = Notifier();
+
+        await notifier.WarmUpAsync(CancellationToken.None);
+
+        Assert.Equal(["getMe"], _server.Calls.Select(c => c.Method));
+        var sent = Assert.IsType<SendResult.Sent>(await notifier.SendAsync(Message(1), CancellationToken.None));
+        Assert.Equal(_server.SentMessages.Single().ResultMessageId, sent.MessageId);
+    }
+
+    [Fact]
     public async Task Too_many_requests_becomes_retry_after_with_the_servers_delay()
     {
         _server.Limits = new FakeBotApiLimits { PerChatInterval = TimeSpan.FromMinutes(1), RetryAfterSeconds = 7 };

@@ -22,6 +22,11 @@ public sealed class TelegramNotifier(TelegramClientFactory clients, IOptions<Tel
             cancellationToken);
     }
 
-    /// <summary>A getMe: it opens the pooled connection to the Bot API and runs the client's request path once.</summary>
-    public Task WarmUpAsync(CancellationToken cancellationToken) => _sender.CheckTokenAsync(cancellationToken);
+    /// <summary>Builds the sendMessage JSON metadata, then a getMe: it opens the pooled connection to the Bot API and
+    /// runs the client's request path once.</summary>
+    public Task WarmUpAsync(CancellationToken cancellationToken)
+    {
+        TelegramSender.PrepareSerialization();
+        return _sender.CheckTokenAsync(cancellationToken);
+    }
 }
