@@ -22,11 +22,13 @@ public interface IMessageJournal
     /// <summary>Every journaled message, oldest first (queued, waiting for a retry, or dead).</summary>
     Task<IReadOnlyList<JournaledMessage>> LoadAsync(CancellationToken cancellationToken);
 
-    /// <summary>Writes the messages in one transaction; returns their ids in order.</summary>
+    /// <summary>Writes the messages in one transaction, each with its first delivery already counted (so the first
+    /// delivery, the one on the path to the user, needs no write of its own; a message never delivered before a crash
+    /// counts one delivery more than it had); returns their ids in order.</summary>
     Task<IReadOnlyList<long>> AppendAsync(string queue, IReadOnlyList<string> bodies, DateTimeOffset at, CancellationToken cancellationToken);
 
-    /// <summary>Counts one more delivery before the handler runs, so a message that crashes the process every
-    /// time it is handled is recognised after a restart.</summary>
+    /// <summary>Counts one more delivery before the handler runs (every delivery after the first), so a message that
+    /// crashes the process every time it is handled is recognised after a restart.</summary>
     Task MarkDeliveredAsync(long id, CancellationToken cancellationToken);
 
     /// <summary>The message failed and waits until <paramref name="availableAt"/>.</summary>

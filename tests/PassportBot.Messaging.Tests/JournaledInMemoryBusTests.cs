@@ -47,6 +47,36 @@ public sealed class JournaledInMemoryBusTests(ITestOutputHelper output) : BusCon
     }
 
     [Fact]
+    public async Task The_first_delivery_is_counted_when_the_message_is_journaled_and_every_later_one_when_it_starts()
+    {
+        await Journaled.Current.PublishAsync(Queues.NewUser, TestMessages.Subscription(21), CancellationToken.None);
+        Assert.Equal(1, Assert.Single(await Journaled.Journal.LoadAsync(CancellationToken.None)).Deliveries);
+
+        // The first delivery writes nothing more: a process dying in it leaves one delivery counted, not two.
+        var handling = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var abandoned = await Journaled.Current.ConsumeAsync(Queues.NewUser, async (_, ct) =>
+        {
+            handling.TrySetResult();
+            await Task.Delay(System.Threading.Timeout.InfiniteTimeSpan, ct);
+        }, new ConsumerOptions(), CancellationToken.None);
+        await handling.Task.WaitAsync(Timeout);
+        Assert.Equal(1, Assert.Single(await Journaled.Journal.LoadAsync(CancellationToken.None)).Deliveries);
+
+        // After the restart, the delivery is counted before its handler runs.
+        var restarted = Journaled.Restart();
+        var again = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var second = await restarted.ConsumeAsync(Queues.NewUser, async (_, ct) =>
+        {
+            again.TrySetResult();
+            await Task.Delay(System.Threading.Timeout.InfiniteTimeSpan, ct);
+        }, new ConsumerOptions(), CancellationToken.None);
+        await again.Task.WaitAsync(Timeout);
+        await Wait.UntilAsync(async () => (await Journaled.Journal.LoadAsync(CancellationToken.None)).Single().Deliveries == 2, Timeout, "the second delivery counted");
+        await abandoned.DisposeAsync();
+        await second.DisposeAsync();
+    }
+
+    [Fact]
     public async Task A_message_that_kills_the_process_every_time_is_dead_lettered_after_the_delivery_limit()
     {
         var poison = TestMessages.Subscription(13);

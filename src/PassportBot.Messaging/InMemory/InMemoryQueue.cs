@@ -50,7 +50,7 @@ internal sealed partial class InMemoryQueue(string name, TimeProvider timeProvid
             return;
         }
         var ids = await journal.AppendAsync(Name, bodies.Select(b => Encoding.UTF8.GetString(b)).ToList(), timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-        for (var i = 0; i < bodies.Count; i++) Enqueue(new InMemoryEnvelope(bodies[i], 0, traceParent, ids[i]));
+        for (var i = 0; i < bodies.Count; i++) Enqueue(new InMemoryEnvelope(bodies[i], 0, traceParent, ids[i], Deliveries: 1, NextDeliveryCounted: true));
     }
 
     /// <summary>Puts a journaled message back where it was when the process stopped.</summary>
@@ -66,9 +66,11 @@ internal sealed partial class InMemoryQueue(string name, TimeProvider timeProvid
         EnqueueAfter(envelope, message.AvailableAt - timeProvider.GetUtcNow());
     }
 
-    /// <summary>Records that a handler is about to run (journaled queues only); returns the updated envelope.</summary>
+    /// <summary>Records that a handler is about to run (journaled queues only); returns the updated envelope. The first
+    /// delivery was counted when the message was journaled: nothing to write then.</summary>
     public async Task<InMemoryEnvelope> MarkDeliveredAsync(InMemoryEnvelope envelope)
     {
+        if (envelope.NextDeliveryCounted) return envelope with { NextDeliveryCounted = false };
         if (journal is null || envelope.JournalId is not { } id) return envelope;
         try
         {
@@ -111,7 +113,7 @@ internal sealed partial class InMemoryQueue(string name, TimeProvider timeProvid
             }
         }
         // Settled: deliveries count only those that ended without a verdict (see QueueTopology.DeliveryLimit).
-        EnqueueAfter(failed with { Deliveries = 0 }, delay);
+        EnqueueAfter(failed with { Deliveries = 0, NextDeliveryCounted = false }, delay);
     }
 
     /// <summary>Puts the message back after <paramref name="delay"/>; not tied to any consumer, so disposing one loses nothing.</summary>
@@ -155,7 +157,7 @@ internal sealed partial class InMemoryQueue(string name, TimeProvider timeProvid
         List<long> dropped = [];
         lock (_deadGate)
         {
-            _dead.AddLast((envelope with { Deliveries = 0 }, letter));
+            _dead.AddLast((envelope with { Deliveries = 0, NextDeliveryCounted = false }, letter));
             while (_dead.Count > deadLetterMaxLength)
             {
                 if (_dead.First!.Value.Envelope.JournalId is { } old) dropped.Add(old);
@@ -207,7 +209,7 @@ internal sealed partial class InMemoryQueue(string name, TimeProvider timeProvid
                     throw;
                 }
             }
-            Enqueue(envelope with { FailedAttempts = 0, Deliveries = 0 });
+            Enqueue(envelope with { FailedAttempts = 0, Deliveries = 0, NextDeliveryCounted = false });
             moved++;
         }
         return moved;

@@ -40,8 +40,9 @@ internal sealed class MessageJournalStore : IMessageJournal
 
     public Task<IReadOnlyList<long>> AppendAsync(string queue, IReadOnlyList<string> bodies, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        // One row at a time inside one transaction: each insert hands back its id, on every provider.
-        var insert = "INSERT INTO bus_messages (queue, body, attempts, deliveries, available_at, created_at) VALUES (@queue, @body, 0, 0, @at, @at)" +
+        // One row at a time inside one transaction: each insert hands back its id, on every provider. Deliveries 1:
+        // the coming first delivery is counted here (see IMessageJournal.AppendAsync).
+        var insert = "INSERT INTO bus_messages (queue, body, attempts, deliveries, available_at, created_at) VALUES (@queue, @body, 0, 1, @at, @at)" +
                      (Dialect.SupportsUpdateReturning ? " RETURNING id" : "; SELECT LAST_INSERT_ID()");
         var now = DbValues.ToUnixMs(at);
         return _database.WriteAsync<IReadOnlyList<long>>(async (connection, transaction) =>
