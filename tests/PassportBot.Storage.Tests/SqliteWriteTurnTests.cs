@@ -3,7 +3,8 @@ using PassportBot.Testing.Storage;
 
 namespace PassportBot.Storage.Tests;
 
-/// <summary>SQLite's writers of one process take turns in arrival order instead of racing in SQLite's busy handler.</summary>
+/// <summary>SQLite's writers of one process take turns in arrival order (short writes before waiting bulk ones) instead
+/// of racing in SQLite's busy handler.</summary>
 public sealed class SqliteWriteTurnTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
@@ -29,6 +30,31 @@ public sealed class SqliteWriteTurnTests
         await first.DisposeAsync();
         await Task.WhenAll(waiting).WaitAsync(Timeout);
         Assert.Equal([1, 2, 3, 4, 5], order);
+    }
+
+    [Fact]
+    public async Task Short_writes_go_before_a_waiting_bulk_write_but_only_a_few_of_them()
+    {
+        var (connectionString, drop) = await TestDatabases.CreateAsync("sqlite");
+        await using var _ = drop;
+        var database = new StorageDatabase(new SqliteDialect(connectionString));
+
+        var first = await database.OpenForWriteAsync(CancellationToken.None);
+        var order = new List<string>();
+        async Task Write(string name, bool bulk)
+        {
+            await using var connection = bulk
+                ? await database.OpenForBulkWriteAsync(CancellationToken.None)
+                : await database.OpenForWriteAsync(CancellationToken.None);
+            lock (order) order.Add(name);
+        }
+        var waiting = new List<Task> { Write("bulk 1", bulk: true), Write("bulk 2", bulk: true) };
+        waiting.AddRange(Enumerable.Range(1, 6).Select(i => Write($"short {i}", bulk: false)));
+
+        await first.DisposeAsync();
+        await Task.WhenAll(waiting).WaitAsync(Timeout);
+        Assert.Equal(4, WriteTurn.MaxShortTurnsAhead);
+        Assert.Equal(["short 1", "short 2", "short 3", "short 4", "bulk 1", "short 5", "short 6", "bulk 2"], order);
     }
 
     [Fact]

@@ -46,7 +46,7 @@ internal sealed class FanOutJobStore(StorageDatabase database, SlotWriter writer
     {
         ArgumentException.ThrowIfNullOrEmpty(owner);
         var now = timeProvider.GetUtcNow();
-        await using var connection = await database.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenForBulkWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await Dialect.BeginWriteTransactionAsync(connection, cancellationToken).ConfigureAwait(false);
         // First, so the row stays locked until commit: a rival claim waits and then finds the lease renewed.
         var held = await connection.ExecuteAsync(new CommandDefinition(
