@@ -2,6 +2,9 @@ using System.Text.Json;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PassportBot.Domain;
+using PassportBot.Domain.Filters;
+using PassportBot.Domain.Notifications;
 using PassportBot.Messaging;
 using PassportBot.Observability;
 using PassportBot.Resilience;
@@ -68,12 +71,20 @@ public sealed partial class FanOutExpander(
         return true;
     }
 
-    /// <summary>Runs the subscriber reads once on a province nobody follows, so the first fan-out after a start does
-    /// not also pay for opening the database and compiling them. Failures are ignored: the first job retries them.</summary>
+    /// <summary>Runs the subscriber reads once on a province nobody follows, and a sample job through the JSON
+    /// metadata and the expansion, so the first fan-out after a start does not also pay for opening the database,
+    /// building that metadata and compiling all of it. Failures are ignored: the first job retries them.</summary>
     public async Task WarmUpAsync(CancellationToken cancellationToken)
     {
         try
         {
+            var now = time.GetUtcNow();
+            var office = new Office(1, "TOPQ60", "Questura", "Via Roma 1", "Torino", "TO", new TimeOnly(9, 0));
+            var slot = new NotifiedSlot(DateOnly.FromDateTime(now.UtcDateTime).AddDays(30), new TimeOnly(9, 0), 1);
+            var sample = MessageJson.Deserialize<FanOutJob>(MessageJson.SerializeToString(
+                new FanOutJob("TO", "warm-up", now, [new JobAnnouncement(office, [slot], null)], [new OfficeSlots(office, [slot])])));
+            foreach (var message in FanOut.For(sample, "warm-up", new FilteredSubscriber(1, Language.Italian, SubscriberFilter.None), now))
+                MessageJson.SerializeToString(message);
             await subscriptions.ListSubscriberChatIdsAsync("", cancellationToken).ConfigureAwait(false);
             await subscriptions.ListSubscribersAsync("", [0L], cancellationToken).ConfigureAwait(false);
         }

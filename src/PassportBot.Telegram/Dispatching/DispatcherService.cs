@@ -66,7 +66,8 @@ public sealed partial class DispatcherService(
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, timeout.Token);
         try
         {
-            foreach (var language in Enum.GetValues<Domain.Language>()) Sending.TelegramRendering.Render(WarmUpSample(language));
+            foreach (var language in Enum.GetValues<Domain.Language>())
+                Sending.TelegramRendering.Render(MessageJson.Deserialize<OutgoingMessage>(MessageJson.Serialize(WarmUpSample(language))));
             await Task.WhenAll(sent.WasSentAsync("warm-up", linked.Token), dispatcher.WarmUpAsync(linked.Token)).ConfigureAwait(false);
         }
         catch (Exception e)
