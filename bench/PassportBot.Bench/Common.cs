@@ -19,6 +19,27 @@ public static class Machine
         $"cores={Environment.ProcessorCount}, load average (1/5/15 min)={LoadAverage()}, " +
         $"memory={MemTotalMb()} MB, .NET {Environment.Version}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}";
 
+    /// <summary>Settings from the environment that change what is measured (the child processes inherit them): the
+    /// runtime's <c>DOTNET_*</c> knobs, <c>PASSPORTBOT_BENCH_CLI</c>, and the names of <c>PASSPORTBOT_*</c> settings
+    /// with their values only when these are numbers, booleans or durations (a value could be a secret).</summary>
+    public static string Overrides()
+    {
+        var quiet = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "DOTNET_CLI_TELEMETRY_OPTOUT", "DOTNET_NOLOGO", "DOTNET_ROOT", "DOTNET_SKIP_FIRST_TIME_EXPERIENCE" };
+        var found = new List<string>();
+        foreach (System.Collections.DictionaryEntry e in Environment.GetEnvironmentVariables())
+        {
+            var name = (string)e.Key;
+            var value = e.Value as string ?? "";
+            if (name.StartsWith("DOTNET_", StringComparison.OrdinalIgnoreCase) && !quiet.Contains(name) || name == "PASSPORTBOT_BENCH_CLI")
+                found.Add($"{name}={value}");
+            else if (name.StartsWith("PASSPORTBOT_", StringComparison.Ordinal) && !name.StartsWith("PASSPORTBOT_TEST_", StringComparison.Ordinal))
+                found.Add(long.TryParse(value, CultureInfo.InvariantCulture, out _) || bool.TryParse(value, out _) || TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out _)
+                    ? $"{name}={value}" : $"{name} (set)");
+        }
+        found.Sort(StringComparer.Ordinal);
+        return found.Count == 0 ? "none" : string.Join(", ", found);
+    }
+
     private static string MemTotalMb()
     {
         var line = File.Exists("/proc/meminfo") ? File.ReadLines("/proc/meminfo").FirstOrDefault(l => l.StartsWith("MemTotal:")) : null;

@@ -36,6 +36,7 @@ public static class Program
         var factsAtStart = Machine.Facts();
         Console.WriteLine($"PassportBot bench, {startedAt:yyyy-MM-dd HH:mm} UTC, scenarios: {string.Join(", ", scenarios)}");
         Console.WriteLine($"machine at start: {factsAtStart}");
+        Console.WriteLine($"settings from the environment: {Machine.Overrides()}");
         var total = Stopwatch.StartNew();
         foreach (var s in scenarios)
         {
@@ -82,6 +83,7 @@ public static class Program
         sb.AppendLine($"## PassportBot bench, {startedAt:yyyy-MM-dd HH:mm} UTC ({elapsed.TotalMinutes:0.0} min)");
         sb.AppendLine();
         sb.AppendLine($"- machine at start: {factsAtStart}");
+        sb.AppendLine($"- settings from the environment: {Machine.Overrides()}");
         sb.AppendLine($"- load average at end: {Machine.LoadAverage()}");
         sb.AppendLine($"- {Machine.BenchMemory()}");
         sb.AppendLine();
