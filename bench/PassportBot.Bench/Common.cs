@@ -24,13 +24,14 @@ public static class Machine
     /// with their values only when these are numbers, booleans or durations (a value could be a secret).</summary>
     public static string Overrides()
     {
-        var quiet = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "DOTNET_CLI_TELEMETRY_OPTOUT", "DOTNET_NOLOGO", "DOTNET_ROOT", "DOTNET_SKIP_FIRST_TIME_EXPERIENCE" };
+        // The SDK's and the host's own variables (dotnet run sets some) say nothing about the runtime's behaviour.
+        string[] quiet = ["DOTNET_CLI_", "DOTNET_ROOT", "DOTNET_NOLOGO", "DOTNET_SKIP_", "DOTNET_GENERATE_", "DOTNET_ADD_GLOBAL_TOOLS", "DOTNET_MULTILEVEL_LOOKUP", "DOTNET_HOST_"];
         var found = new List<string>();
         foreach (System.Collections.DictionaryEntry e in Environment.GetEnvironmentVariables())
         {
             var name = (string)e.Key;
             var value = e.Value as string ?? "";
-            if (name.StartsWith("DOTNET_", StringComparison.OrdinalIgnoreCase) && !quiet.Contains(name) || name == "PASSPORTBOT_BENCH_CLI")
+            if (name.StartsWith("DOTNET_", StringComparison.OrdinalIgnoreCase) && !quiet.Any(q => name.StartsWith(q, StringComparison.OrdinalIgnoreCase)) || name == "PASSPORTBOT_BENCH_CLI")
                 found.Add($"{name}={value}");
             else if (name.StartsWith("PASSPORTBOT_", StringComparison.Ordinal) && !name.StartsWith("PASSPORTBOT_TEST_", StringComparison.Ordinal))
                 found.Add(long.TryParse(value, CultureInfo.InvariantCulture, out _) || bool.TryParse(value, out _) || TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out _)
