@@ -55,6 +55,7 @@ public static class PassportBotMetrics
     private static readonly ConcurrentDictionary<string, long> QueueDepths = new(StringComparer.Ordinal);
     private static readonly ConcurrentDictionary<string, long> LastSuccess = new(StringComparer.Ordinal);
     private static long _outboxPending = -1;
+    private static long _fanOutJobsPending = -1;
     private static volatile string? _credentialState;
 
     /// <summary>Every state the agenda credentials can be in, so the gauge shows 0 for the others.</summary>
@@ -67,6 +68,8 @@ public static class PassportBotMetrics
             "Messages waiting in a queue (a '.dlq' name is a dead-letter queue), sampled every Observability:SampleInterval.");
         meter.CreateObservableGauge("passportbot.outbox.pending", ObserveOutbox, "{message}",
             "Outbox entries written but not yet published to the bus, sampled every Observability:SampleInterval.");
+        meter.CreateObservableGauge("passportbot.fanout.jobs.pending", ObserveFanOutJobs, "{job}",
+            "Fan-out jobs committed by a poll and not yet fully expanded into outbox entries, sampled every Observability:SampleInterval.");
         meter.CreateObservableGauge("passportbot.agenda.credentials", ObserveCredentials, null,
             "1 for the state the agenda credentials are in (valid, expired, missing), 0 for the others.");
         meter.CreateObservableGauge("passportbot.agenda.poll.last_success", ObserveLastSuccess, "s",
@@ -133,6 +136,8 @@ public static class PassportBotMetrics
 
     public static void OutboxPending(long entries) => Interlocked.Exchange(ref _outboxPending, entries);
 
+    public static void FanOutJobsPending(long jobs) => Interlocked.Exchange(ref _fanOutJobsPending, jobs);
+
     /// <summary>Telegram chat ids of groups, supergroups and channels are negative; users' are positive.</summary>
     public static string TargetKind(long chatId) => chatId < 0 ? "group" : "user";
 
@@ -142,6 +147,12 @@ public static class PassportBotMetrics
     private static IEnumerable<Measurement<long>> ObserveOutbox()
     {
         var pending = Interlocked.Read(ref _outboxPending);
+        return pending < 0 ? [] : [new Measurement<long>(pending)];
+    }
+
+    private static IEnumerable<Measurement<long>> ObserveFanOutJobs()
+    {
+        var pending = Interlocked.Read(ref _fanOutJobsPending);
         return pending < 0 ? [] : [new Measurement<long>(pending)];
     }
 

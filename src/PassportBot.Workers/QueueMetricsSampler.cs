@@ -7,12 +7,13 @@ using PassportBot.Storage;
 
 namespace PassportBot.Workers;
 
-/// <summary>Reads queue depths (work and dead-letter queues) and the outbox backlog every
-/// <c>Observability:SampleInterval</c> for the <c>passportbot.queue.depth</c> and <c>passportbot.outbox.pending</c>
-/// gauges: a scrape then never waits on the broker or the database.</summary>
+/// <summary>Reads queue depths (work and dead-letter queues), the outbox backlog and the fan-out jobs not yet expanded
+/// every <c>Observability:SampleInterval</c> for the <c>passportbot.queue.depth</c>, <c>passportbot.outbox.pending</c>
+/// and <c>passportbot.fanout.jobs.pending</c> gauges: a scrape then never waits on the broker or the database.</summary>
 public sealed partial class QueueMetricsSampler(
     IMessageBus bus,
     IOutboxStore outbox,
+    IFanOutJobStore fanOutJobs,
     IOptions<ObservabilityOptions> options,
     TimeProvider time,
     ILogger<QueueMetricsSampler> logger) : BackgroundService
@@ -54,6 +55,7 @@ public sealed partial class QueueMetricsSampler(
                 PassportBotMetrics.QueueDepth(deadLetters, dead);
         }
         PassportBotMetrics.OutboxPending(await outbox.CountAsync(cancellationToken).ConfigureAwait(false));
+        PassportBotMetrics.FanOutJobsPending(await fanOutJobs.CountAsync(cancellationToken).ConfigureAwait(false));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not sample queue depths for the metrics ({Error}: {Reason}); retrying")]

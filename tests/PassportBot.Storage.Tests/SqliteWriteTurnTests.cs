@@ -5,16 +5,25 @@ namespace PassportBot.Storage.Tests;
 
 /// <summary>SQLite's writers of one process take turns in arrival order (short writes before waiting bulk ones) instead
 /// of racing in SQLite's busy handler.</summary>
-public sealed class SqliteWriteTurnTests
+public sealed class SqliteWriteTurnTests : IAsyncLifetime
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    private IAsyncDisposable _drop = null!;
+    private StorageDatabase _database = null!;
+
+    public async Task InitializeAsync()
+    {
+        var (connectionString, drop) = await TestDatabases.CreateAsync("sqlite");
+        _drop = drop;
+        _database = new StorageDatabase(new SqliteDialect(connectionString));
+    }
+
+    public async Task DisposeAsync() => await _drop.DisposeAsync();
 
     [Fact]
     public async Task A_writer_waits_for_the_open_write_connection_to_close_and_writers_go_in_arrival_order()
     {
-        var (connectionString, drop) = await TestDatabases.CreateAsync("sqlite");
-        await using var _ = drop;
-        var database = new StorageDatabase(new SqliteDialect(connectionString));
+        var database = _database;
 
         var first = await database.OpenForWriteAsync(CancellationToken.None);
         var order = new List<int>();
@@ -35,9 +44,7 @@ public sealed class SqliteWriteTurnTests
     [Fact]
     public async Task Short_writes_go_before_a_waiting_bulk_write_but_only_a_few_of_them()
     {
-        var (connectionString, drop) = await TestDatabases.CreateAsync("sqlite");
-        await using var _ = drop;
-        var database = new StorageDatabase(new SqliteDialect(connectionString));
+        var database = _database;
 
         var first = await database.OpenForWriteAsync(CancellationToken.None);
         var order = new List<string>();
@@ -60,9 +67,7 @@ public sealed class SqliteWriteTurnTests
     [Fact]
     public async Task A_writer_that_gives_up_waiting_does_not_take_a_turn()
     {
-        var (connectionString, drop) = await TestDatabases.CreateAsync("sqlite");
-        await using var _ = drop;
-        var database = new StorageDatabase(new SqliteDialect(connectionString));
+        var database = _database;
 
         var first = await database.OpenForWriteAsync(CancellationToken.None);
         using var cancel = new CancellationTokenSource();
