@@ -5,7 +5,7 @@ using OpenTelemetry;
 namespace PassportBot.Observability;
 
 /// <summary>Last line of defence before export: the Telegram Bot API puts the bot token in every request path
-/// (<c>/bot123456:ABC…/sendMessage</c>), and HTTP client spans record the URL. Any attribute value or span name
+/// (<c>/bot&lt;bot id&gt;:&lt;secret&gt;/sendMessage</c>), and HTTP client spans record the URL. Any attribute value or span name
 /// holding such a path is rewritten with the token replaced by <c>{token}</c>.</summary>
 public sealed partial class SecretScrubbingProcessor : BaseProcessor<Activity>
 {

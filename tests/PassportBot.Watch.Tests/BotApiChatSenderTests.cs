@@ -34,11 +34,11 @@ public sealed class BotApiChatSenderTests : IAsyncLifetime
         Assert.IsType<ChatSendResult.Transient>(await Sender().SendHtmlAsync("x", CancellationToken.None));
 
         // A revoked token: rejected at once (nothing to wait for), with a hint, never the token itself.
-        const string revoked = "1234567:revoked-secret";
+        const string revoked = "1234567:TEST-ONLY-not-a-token-revoked";
         var unauthorized = Assert.IsType<ChatSendResult.Rejected>(await Sender(revoked).SendHtmlAsync("x", CancellationToken.None));
         Assert.Contains("401", unauthorized.Description);
         Assert.Contains("--telegram-token", unauthorized.Description);
-        Assert.DoesNotContain("revoked-secret", unauthorized.Description);
+        Assert.DoesNotContain("TEST-ONLY-not-a-token-revoked", unauthorized.Description);
 
         // A user who blocked the bot: the same "chat unavailable" the dispatcher deactivates chats for.
         _telegram.BlockChat(ChatId);

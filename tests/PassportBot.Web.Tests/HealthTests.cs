@@ -49,7 +49,7 @@ public sealed class HealthTests
     [Fact]
     public async Task A_degraded_component_still_answers_200_and_secrets_in_its_data_are_redacted()
     {
-        const string cookie = "SESSION=f00dfeedcafe1234";
+        const string cookie = "SESSION=TEST-ONLY-not-a-cookie";
         await using var app = await TestWebApp.StartAsync(services => services.AddHealthChecks().AddCheck("poller", () =>
             HealthCheckResult.Degraded("Agenda credentials expired; waiting for new ones.", data: new Dictionary<string, object>
             {
@@ -75,7 +75,7 @@ public sealed class HealthTests
         Assert.Equal(["TO", "CA"], data.GetProperty("provinces").EnumerateArray().Select(p => p.GetString()));
         Assert.Equal("[redacted]", data.GetProperty("cookie").GetString());
         Assert.Equal("[redacted]", data.GetProperty("X-CSRF-Token").GetString());
-        Assert.DoesNotContain("f00dfeedcafe1234", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("TEST-ONLY-not-a-cookie", body, StringComparison.Ordinal);
         Assert.DoesNotContain("csrf-abcdef", body, StringComparison.Ordinal);
         Assert.Equal("Healthy", json.GetProperty("components").GetProperty("storage").GetProperty("status").GetString());
     }
