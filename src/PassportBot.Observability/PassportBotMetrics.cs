@@ -144,17 +144,12 @@ public static class PassportBotMetrics
     private static IEnumerable<Measurement<long>> ObserveQueues() =>
         QueueDepths.Select(kv => new Measurement<long>(kv.Value, new KeyValuePair<string, object?>(TelemetryTags.MessagingDestination, kv.Key)));
 
-    private static IEnumerable<Measurement<long>> ObserveOutbox()
-    {
-        var pending = Interlocked.Read(ref _outboxPending);
-        return pending < 0 ? [] : [new Measurement<long>(pending)];
-    }
+    private static IEnumerable<Measurement<long>> ObserveOutbox() => Sampled(Interlocked.Read(ref _outboxPending));
 
-    private static IEnumerable<Measurement<long>> ObserveFanOutJobs()
-    {
-        var pending = Interlocked.Read(ref _fanOutJobsPending);
-        return pending < 0 ? [] : [new Measurement<long>(pending)];
-    }
+    private static IEnumerable<Measurement<long>> ObserveFanOutJobs() => Sampled(Interlocked.Read(ref _fanOutJobsPending));
+
+    /// <summary>Nothing until the first sample (-1), so a process that never sampled exports no value.</summary>
+    private static IEnumerable<Measurement<long>> Sampled(long value) => value < 0 ? [] : [new Measurement<long>(value)];
 
     private static IEnumerable<Measurement<int>> ObserveCredentials()
     {

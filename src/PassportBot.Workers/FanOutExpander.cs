@@ -79,10 +79,9 @@ public sealed partial class FanOutExpander(
         try
         {
             var now = time.GetUtcNow();
-            var office = new Office(1, "TOPQ60", "Questura", "Via Roma 1", "Torino", "TO", new TimeOnly(9, 0));
-            var slot = new NotifiedSlot(DateOnly.FromDateTime(now.UtcDateTime).AddDays(30), new TimeOnly(9, 0), 1);
+            var slots = SampleOfficeSlots.On(DateOnly.FromDateTime(now.UtcDateTime).AddDays(30));
             var sample = MessageJson.Deserialize<FanOutJob>(MessageJson.SerializeToString(
-                new FanOutJob("TO", "warm-up", now, [new JobAnnouncement(office, [slot], null)], [new OfficeSlots(office, [slot])])));
+                new FanOutJob("TO", "warm-up", now, [new JobAnnouncement(slots.Office, slots.Slots, null)], [slots])));
             foreach (var message in FanOut.For(sample, "warm-up", new FilteredSubscriber(1, Language.Italian, SubscriberFilter.None), now))
                 MessageJson.SerializeToString(message);
             await subscriptions.ListSubscriberChatIdsAsync("", cancellationToken).ConfigureAwait(false);

@@ -38,7 +38,7 @@ public sealed class NotifierTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Warm_up_builds_the_send_path_and_sends_nothing()
+    public async Task Warm_up_asks_only_getMe_and_a_send_after_it_works()
     {
         var notifier = Notifier();
 

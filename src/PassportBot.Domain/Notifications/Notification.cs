@@ -26,6 +26,13 @@ public sealed record NotifiedSlot(DateOnly Date, TimeOnly Time, int Places)
 /// <summary>An office and the slots of it a notification is about.</summary>
 public sealed record OfficeSlots(Office Office, IReadOnlyList<NotifiedSlot> Slots);
 
+/// <summary>A made-up office with one slot, for the warm-ups that run the notification code once at start (never sent).</summary>
+public static class SampleOfficeSlots
+{
+    public static OfficeSlots On(DateOnly day) =>
+        new(new Office(1, "TOPQ60", "Questura", "Via Roma 1", "Torino", "TO", new TimeOnly(9, 0)), [new NotifiedSlot(day, new TimeOnly(9, 0), 1)]);
+}
+
 /// <summary>A notification as facts: rendered for its target (Telegram HTML, plain text, …) only when sent.</summary>
 /// <param name="Province">Agenda (Questura) code, for summaries.</param>
 /// <param name="Offices">The offices and slots concerned (one office for new/scheduled/gone).</param>

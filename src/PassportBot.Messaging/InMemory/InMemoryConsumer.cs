@@ -60,12 +60,12 @@ internal sealed partial class InMemoryConsumer<T> : IAsyncDisposable
 
     private async Task DeliverAsync(InMemoryEnvelope envelope, CancellationToken stopping)
     {
-        if (envelope.UnsettledDeliveries >= QueueTopology.DeliveryLimit)
+        if (envelope.Deliveries >= QueueTopology.DeliveryLimit)
         {
             // Handed to a handler this often without a verdict: the process died while handling it each time.
-            LogDeliveryLimit(_queue.Name, envelope.UnsettledDeliveries);
+            LogDeliveryLimit(_queue.Name, envelope.Deliveries);
             await _queue.DeadLetterAsync(envelope,
-                $"Delivered {envelope.UnsettledDeliveries} times without being settled: the process stopped or crashed while handling it each time.").ConfigureAwait(false);
+                $"Delivered {envelope.Deliveries} times without being settled: the process stopped or crashed while handling it each time.").ConfigureAwait(false);
             return;
         }
         envelope = await _queue.MarkDeliveredAsync(envelope).ConfigureAwait(false);

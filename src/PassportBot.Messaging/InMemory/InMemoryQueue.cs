@@ -50,7 +50,7 @@ internal sealed partial class InMemoryQueue(string name, TimeProvider timeProvid
             return;
         }
         var ids = await journal.AppendAsync(Name, bodies.Select(b => Encoding.UTF8.GetString(b)).ToList(), timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-        for (var i = 0; i < bodies.Count; i++) Enqueue(new InMemoryEnvelope(bodies[i], 0, traceParent, ids[i], Deliveries: 1, NextDeliveryCounted: true));
+        for (var i = 0; i < bodies.Count; i++) Enqueue(new InMemoryEnvelope(bodies[i], 0, traceParent, ids[i], DeliveryCountedAhead: true));
     }
 
     /// <summary>Puts a journaled message back where it was when the process stopped.</summary>
@@ -70,17 +70,19 @@ internal sealed partial class InMemoryQueue(string name, TimeProvider timeProvid
     /// delivery was counted when the message was journaled: nothing to write then.</summary>
     public async Task<InMemoryEnvelope> MarkDeliveredAsync(InMemoryEnvelope envelope)
     {
-        if (envelope.NextDeliveryCounted) return envelope with { NextDeliveryCounted = false };
         if (journal is null || envelope.JournalId is not { } id) return envelope;
-        try
+        if (!envelope.DeliveryCountedAhead)
         {
-            await journal.MarkDeliveredAsync(id, CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                await journal.MarkDeliveredAsync(id, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogJournalFailed(ex, Name, "count a delivery");
+            }
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            LogJournalFailed(ex, Name, "count a delivery");
-        }
-        return envelope with { Deliveries = envelope.Deliveries + 1 };
+        return envelope with { Deliveries = envelope.Deliveries + 1, DeliveryCountedAhead = false };
     }
 
     /// <summary>The handler finished: the message is gone for good.</summary>
@@ -113,7 +115,7 @@ internal sealed partial class InMemoryQueue(string name, TimeProvider timeProvid
             }
         }
         // Settled: deliveries count only those that ended without a verdict (see QueueTopology.DeliveryLimit).
-        EnqueueAfter(failed with { Deliveries = 0, NextDeliveryCounted = false }, delay);
+        EnqueueAfter(failed with { Deliveries = 0 }, delay);
     }
 
     /// <summary>Puts the message back after <paramref name="delay"/>; not tied to any consumer, so disposing one loses nothing.</summary>
@@ -157,7 +159,7 @@ internal sealed partial class InMemoryQueue(string name, TimeProvider timeProvid
         List<long> dropped = [];
         lock (_deadGate)
         {
-            _dead.AddLast((envelope with { Deliveries = 0, NextDeliveryCounted = false }, letter));
+            _dead.AddLast((envelope with { Deliveries = 0 }, letter));
             while (_dead.Count > deadLetterMaxLength)
             {
                 if (_dead.First!.Value.Envelope.JournalId is { } old) dropped.Add(old);
@@ -209,7 +211,7 @@ internal sealed partial class InMemoryQueue(string name, TimeProvider timeProvid
                     throw;
                 }
             }
-            Enqueue(envelope with { FailedAttempts = 0, Deliveries = 0, NextDeliveryCounted = false });
+            Enqueue(envelope with { FailedAttempts = 0, Deliveries = 0 });
             moved++;
         }
         return moved;

@@ -82,8 +82,7 @@ public sealed partial class DispatcherService(
         {
             Language = language,
             Province = "TO",
-            Offices = [new Domain.Notifications.OfficeSlots(new Domain.Office(1, "TOPQ60", "Questura", "Via Roma 1", "Torino", "TO", new TimeOnly(9, 0)),
-                [new Domain.Notifications.NotifiedSlot(new DateOnly(2027, 1, 4), new TimeOnly(9, 0), 1)])],
+            Offices = [Domain.Notifications.SampleOfficeSlots.On(new DateOnly(2027, 1, 4))],
         };
 
     private Task ConsumeAsync(CancellationToken stoppingToken) =>
