@@ -92,6 +92,7 @@ public static class CommandLine
             var builder = PassportBotHost.CreateBuilder(parse.UnmatchedTokens, defaults: RolePorts.Defaults(roles)).AddRoles(roles);
             await using var app = builder.BuildApp();
             PortCheck.ThrowIfInUse(PassportBotHost.WebUrls(app.Services));
+            JitProfile.Start(app.Services, name);
             await BusTopologyCheck.ThrowIfMismatchedAsync(app.Services, ct).ConfigureAwait(false);
             await app.RunAsync(ct).ConfigureAwait(false);
             return 0;

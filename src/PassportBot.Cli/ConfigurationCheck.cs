@@ -31,6 +31,7 @@ public static class ConfigurationCheck
         [NotificationTargetsOptions.Section] = typeof(NotificationTargetsOptions),
         [ObservabilityOptions.Section] = typeof(ObservabilityOptions),
         [SimulatorOptions.Section] = typeof(SimulatorOptions),
+        [StartupOptions.Section] = typeof(StartupOptions),
         [StorageOptions.Section] = typeof(StorageOptions),
         [TelegramOptions.Section] = typeof(TelegramOptions),
         [WatchOptions.Section] = typeof(WatchOptions),

@@ -46,6 +46,7 @@ public static partial class DemoCommand
             builder.Services.AddHostedService<ConsoleSubscriber>();
             await using var app = builder.BuildApp();
             PortCheck.ThrowIfInUse(PassportBotHost.WebUrls(app.Services));
+            JitProfile.Start(app.Services, "demo");
             await app.RunAsync(ct).ConfigureAwait(false);
             return 0;
         });

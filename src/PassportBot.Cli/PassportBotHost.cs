@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
@@ -77,6 +78,8 @@ public static class PassportBotHost
         var services = builder.Services;
         var config = builder.Configuration;
         services.AddSingleton(TimeProvider.System);
+        services.AddOptions<StartupOptions>().Bind(builder.Configuration.GetSection(StartupOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StartupOptions>, StartupOptionsValidator>());
         services.AddHealthChecks().AddBusHealthCheck();
         services.AddPassportBotStorage(config);
         services.AddPassportBotBus(config);

@@ -173,6 +173,7 @@ public sealed class CommandLineTests
     [InlineData("run", "Notifications:MaxAttempts", "0")]
     [InlineData("run", "Observability:MetricsPath", "metrics")]
     [InlineData("demo", "Simulator:TickInterval", "1ms")]
+    [InlineData("run", "Startup:JitProfileDirectory", "data/\tjit")]
     [InlineData("run", "Storage:RetentionDays", "-1")]
     [InlineData("run", "Telegram:GroupMessagesPerMinute", "0")]
     [InlineData("run", "Telegram:ChannelPostsPerMinute", "0")]
