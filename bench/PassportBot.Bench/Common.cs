@@ -245,3 +245,27 @@ public static class BulkSubscriptions
         await tx.CommitAsync();
     }
 }
+
+/// <summary>The JIT profiles (<c>Startup:JitProfileDirectory</c>) of one bench run: every role process of the run
+/// shares this folder, so a stack started after another one replays what the earlier one's processes compiled, as a
+/// restarted deployment does. Each run starts without profiles.</summary>
+public static class JitProfiles
+{
+    private static readonly Lazy<string> LazyFolder = new(() => Directory.CreateTempSubdirectory("passportbot-bench-jit-").FullName);
+
+    public static string Folder => LazyFolder.Value;
+
+    /// <summary>The profiles there now, e.g. "dispatcher-0, poller-0", or "none".</summary>
+    public static string Present()
+    {
+        if (!LazyFolder.IsValueCreated) return "none";
+        var names = Directory.EnumerateFiles(Folder, "*.jitprofile").Select(Path.GetFileNameWithoutExtension).Order(StringComparer.Ordinal).ToList();
+        return names.Count == 0 ? "none" : string.Join(", ", names);
+    }
+
+    public static void Delete()
+    {
+        if (!LazyFolder.IsValueCreated) return;
+        try { Directory.Delete(Folder, recursive: true); } catch (IOException) { }
+    }
+}

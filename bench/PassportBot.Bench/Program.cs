@@ -11,11 +11,17 @@ public static class Program
 {
     private static readonly string[] EmbeddedGroup = ["fake", "2a", "2b", "2c", "2d"];
     private static readonly string[] ScaleOutGroup = ["3a", "3b", "3c"];
-    private static readonly string[] FilteredGroup = ["7a", "7b"];
+    private static readonly string[] FilteredGroup = ["7a", "7b", "7c"];
     private static readonly List<Result> Results = [];
     private static FanOutStats? _embedded10k;
 
     public static async Task<int> Main(string[] args)
+    {
+        try { return await RunScenariosAsync(args); }
+        finally { JitProfiles.Delete(); }
+    }
+
+    private static async Task<int> RunScenariosAsync(string[] args)
     {
         var requested = args.Length == 0 ? ["all"] : args.Select(a => a.Trim().ToLowerInvariant()).ToArray();
         var scenarios = requested.SelectMany(a => a switch
@@ -109,6 +115,7 @@ public static class Program
         "3c" => ScaleOutReplicas(),
         "7a" => FilteredEmbedded(),
         "7b" => FilteredScaleOut(),
+        "7c" => FilteredEmbeddedRestarted(),
         _ when ChannelScenarios.All.Contains(scenario) || ChannelScenarios.OnRabbitMq.Contains(scenario) || scenario == ChannelScenarios.WithoutPriority
             => ChannelScenarios.RunAsync(scenario, Results),
         _ => throw new ArgumentOutOfRangeException(nameof(scenario)),
@@ -320,7 +327,7 @@ public static class Program
             Results.Add(new Result($"3a scale-out fan-out, 1 slot → 10,000 chats, limits off ({label})", "≥ 2,000 msg/s",
                 $"{s.EndToEndRate:0} msg/s end to end ({ratio:0.00} × embedded {embedded.EndToEndRate:0} msg/s, first after start, same run)", s.EndToEndRate >= 2000 && s.Lost == 0,
                 $"poll→last {s.EndToEndSeconds:0.00} s; poll→first send {s.PreDispatchSeconds:0.00} s (outbox rows at +{s.HandlerCommitSeconds:0.00} s, drained +{s.RelayDrainedSeconds:0.00} s); " +
-                $"dispatcher {s.DispatchRate:0} msg/s = {100 * s.DispatchSeconds / s.EndToEndSeconds:0}% of the time; delivered {s.Delivered}, dup {s.Duplicates}, lost {s.Lost}; CPU: {cpu}"));
+                $"dispatcher {s.DispatchRate:0} msg/s = {100 * s.DispatchSeconds / s.EndToEndSeconds:0}% of the time; delivered {s.Delivered}, dup {s.Duplicates}, lost {s.Lost}; CPU: {cpu}; JIT profiles at start: {stack.ProfilesAtStart}"));
         }
     }
 
@@ -358,24 +365,54 @@ public static class Program
 
     // ---- filtered ---------------------------------------------------------------------------------------------
 
+    /// <summary>The embedded stack in this process, as the first start of a `passportbot run` (no JIT profile): with
+    /// the handler's spans, which only an in-process listener sees.</summary>
     private static async Task FilteredEmbedded()
     {
         using var timer = new HandlerTimer();
         await using var stack = await EmbeddedStack.StartAsync();
         Log(stack.Label + "; 10,000 TO subscribers, half filtered out; up to 30 rounds of one new slot");
         var s = await Scenarios.FilteredRoundsAsync(stack, 10_000, 30, TimeSpan.FromSeconds(200), 7_000_000, timer);
-        AddFiltered("7a embedded", s, 50, withHandler: true);
+        AddFiltered("7a embedded", s, 50, withHandler: true, "in the bench process, started without a JIT profile; ");
     }
 
+    /// <summary>`passportbot run` as its own process, restarted over its JIT profile: a priming process (no profile,
+    /// its round 1 reported) is stopped with SIGTERM, writing the profile, and the measured one replays it.</summary>
+    private static async Task FilteredEmbeddedRestarted()
+    {
+        string primed;
+        await using (var prime = await RunProcessStack.StartAsync())
+        {
+            Log("priming: " + prime.Label + "; 10,000 TO subscribers, one round");
+            var p = await Scenarios.FilteredRoundsAsync(prime, 10_000, 1, TimeSpan.FromSeconds(60), 6_000_000, null);
+            primed = p.Rounds.FirstOrDefault() is { } r ? $"first send {Ms(r.FirstMs)}, last {r.LastMs / 1000:0.00} s, {r.Delivered}/{r.Wanted}" : "no round";
+        }
+        await using var stack = await RunProcessStack.StartAsync();
+        Log(stack.Label + "; 10,000 TO subscribers, half filtered out; up to 30 rounds of one new slot");
+        var s = await Scenarios.FilteredRoundsAsync(stack, 10_000, 30, TimeSpan.FromSeconds(200), 7_500_000, null);
+        AddFiltered("7c embedded, `passportbot run` restarted over its JIT profile", s, 50, withHandler: false,
+            $"JIT profiles at start: {stack.ProfilesAtStart}; priming run (no profile), round 1: {primed}; ");
+    }
+
+    /// <summary>As a deployment restarted over its profiles: a priming stack (its processes start without profiles and
+    /// write theirs when stopped, its round 1 is reported), then the measured stack, whose processes replay them.</summary>
     private static async Task FilteredScaleOut()
     {
+        string primed;
+        await using (var prime = await ScaleOutStack.StartAsync(1, 1))
+        {
+            Log("priming: " + prime.Label + "; 10,000 TO subscribers, one round");
+            var p = await Scenarios.FilteredRoundsAsync(prime, 10_000, 1, TimeSpan.FromSeconds(60), 9_000_000, null);
+            primed = p.Rounds.FirstOrDefault() is { } r ? $"first send {Ms(r.FirstMs)}, last {r.LastMs / 1000:0.00} s, {r.Delivered}/{r.Wanted}" : "no round";
+        }
         await using var stack = await ScaleOutStack.StartAsync(1, 1);
         Log(stack.Label + "; 10,000 TO subscribers, half filtered out; up to 30 rounds of one new slot");
         var s = await Scenarios.FilteredRoundsAsync(stack, 10_000, 30, TimeSpan.FromSeconds(200), 8_000_000, null);
-        AddFiltered("7b scale-out (RabbitMQ + MariaDB, one process per role)", s, 150, withHandler: false);
+        AddFiltered("7b scale-out (RabbitMQ + MariaDB, one process per role)", s, 150, withHandler: false,
+            $"JIT profiles at start: {stack.ProfilesAtStart}; priming run (processes without profiles), round 1: {primed}; ");
     }
 
-    private static void AddFiltered(string name, FilteredStats s, double target, bool withHandler)
+    private static void AddFiltered(string name, FilteredStats s, double target, bool withHandler, string start)
     {
         var first = s.First;
         var last = s.Last;
@@ -388,7 +425,7 @@ public static class Program
             $"poll→first send p50 {Ms(Percentile(first, 50))}, p95 {Ms(Percentile(first, 95))}, p99 {Ms(Percentile(first, 99))}; poll→last send p50 {Percentile(last, 50) / 1000:0.00} s, max {last.LastOrDefault() / 1000:0.00} s; " +
             (s.Exact ? $"every slot: exactly the {s.Wanted} unfiltered chats, once each" : "NOT exact: " + string.Join(", ", s.Rounds.Where(r => r.Delivered != r.Wanted || r.Duplicates + r.Lost + r.Unwanted > 0).Select(r => $"round {r.Round}: {r.Delivered}/{r.Wanted}, dup {r.Duplicates}, lost {r.Lost}, filtered messaged {r.Unwanted}"))),
             s.Exact && Percentile(first, 99) <= target && s.Rounds.Count > 0,
-            (r1 is null ? "" : $"round 1 (first fan-out after start): first send {Ms(r1.FirstMs)}, last {r1.LastMs / 1000:0.00} s; ") +
+            start + (r1 is null ? "" : $"round 1 (first fan-out after start): first send {Ms(r1.FirstMs)}, last {r1.LastMs / 1000:0.00} s; ") +
             $"{s.Wanted / (Percentile(last, 50) / 1000):0} msg/s poll→last (median round); " +
             (withHandler && handler.Count > 0 ? $"handler 'apply poll' span of the announcing poll: p50 {Ms(Percentile(handler, 50))}, p95 {Ms(Percentile(handler, 95))}, max {Ms(handler[^1])} ({handler.Count} polls); polls with no change p50 {Ms(s.IdleHandlerMedianMs ?? double.NaN)}; " : "") +
             $"load average at end {loadNow}"));

@@ -56,6 +56,7 @@ public abstract class Stack : IAsyncDisposable
         ["Workers:PollJitter"] = "00:00:00",
         ["Workers:RelayPollInterval"] = "00:00:00.100",
         ["Logging:LogLevel:Default"] = "Warning",
+        ["Startup:JitProfileDirectory"] = JitProfiles.Folder,
     };
 
     /// <summary>The first office of the province, made bookable at any hour so results do not depend on the clock.</summary>
@@ -148,6 +149,57 @@ public sealed class EmbeddedStack : Stack
     }
 }
 
+/// <summary>The embedded shape as it runs in production: one `passportbot run` process (SQLite + in-process bus),
+/// started through the CLI like the scale-out roles, stopped with SIGTERM (so it writes its JIT profile).</summary>
+public sealed class RunProcessStack : Stack
+{
+    public override string Label => "embedded, `passportbot run` process (SQLite + in-process bus)";
+
+    /// <summary>The JIT profiles in the shared folder when the process started.</summary>
+    public required string ProfilesAtStart { get; init; }
+
+    public static async Task<RunProcessStack> StartAsync()
+    {
+        var (simulator, telegram, folder) = await StartFakesAsync();
+        var (cs, drop) = await TestDatabases.CreateAsync("sqlite");
+        var settings = CommonSettings(simulator, telegram, folder);
+        settings["Storage:Provider"] = "sqlite";
+        settings["Storage:ConnectionString"] = cs;
+        settings["Bus:Provider"] = "memory";
+
+        // Subscriptions go in through the product's storage API from this process, as in the scale-out shape.
+        var services = new ServiceCollection();
+        services.AddSingleton(TimeProvider.System);
+        services.AddLogging();
+        services.AddPassportBotStorage(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+        var provider = services.BuildServiceProvider();
+        await provider.GetRequiredService<IStorageMigrator>().MigrateAsync(CancellationToken.None);
+
+        var profiles = JitProfiles.Present();
+        var run = Child.Start("run", ["run"], new Dictionary<string, string?>(settings) { ["Web:Urls"] = null }, folder);
+        var stack = new RunProcessStack
+        {
+            Simulator = simulator, Telegram = telegram, Folder = folder, ProfilesAtStart = profiles,
+            Db = new Db("sqlite", cs),
+            Subscriptions = provider.GetRequiredService<ISubscriptionStore>(),
+        };
+        stack.Cleanup.Add(drop);
+        stack.Cleanup.Add(provider);
+        stack.Cleanup.Add(run);
+        try
+        {
+            await run.WaitHealthyAsync(TimeSpan.FromSeconds(120));
+        }
+        catch
+        {
+            await stack.DisposeAsync();
+            throw;
+        }
+        Log($"passportbot run up; JIT profiles at start: {profiles}");
+        return stack;
+    }
+}
+
 /// <summary>The scale-out shape: one <c>passportbot</c> process per role over RabbitMQ (unique queue prefix) and a
 /// throw-away MariaDB database.</summary>
 public sealed class ScaleOutStack : Stack
@@ -155,6 +207,9 @@ public sealed class ScaleOutStack : Stack
     public required List<Child> Processes { get; init; }
     public required string Description { get; init; }
     public override string Label => Description;
+
+    /// <summary>The JIT profiles the processes found when they started.</summary>
+    public required string ProfilesAtStart { get; init; }
 
     public static async Task<ScaleOutStack> StartAsync(int availHandlers, int dispatchers, IDictionary<string, string?>? extra = null)
     {
@@ -184,8 +239,10 @@ public sealed class ScaleOutStack : Stack
         await provider.GetRequiredService<IStorageMigrator>().MigrateAsync(CancellationToken.None);
 
         var processes = new List<Child>();
+        var profiles = JitProfiles.Present();
         var stack = new ScaleOutStack
         {
+            ProfilesAtStart = profiles,
             Simulator = simulator, Telegram = telegram, Folder = folder, Processes = processes,
             Db = new Db("mariadb", cs),
             Subscriptions = provider.GetRequiredService<ISubscriptionStore>(),
@@ -214,7 +271,7 @@ public sealed class ScaleOutStack : Stack
             await stack.DisposeAsync();
             throw;
         }
-        Log($"{processes.Count} role processes up in {started.Elapsed.TotalSeconds:0.0} s");
+        Log($"{processes.Count} role processes up in {started.Elapsed.TotalSeconds:0.0} s; JIT profiles at start: {profiles}");
         return stack;
     }
 
@@ -354,13 +411,24 @@ public sealed class Child : IAsyncDisposable
         }
     }
 
+    private const int SigTerm = 15;
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SysKill(int pid, int signal);
+
     public async ValueTask DisposeAsync()
     {
         try
         {
             if (!Process.HasExited)
             {
-                Process.Kill(entireProcessTree: true);
+                // SIGTERM first: a graceful stop writes the role's JIT profile, which the next stack's processes replay.
+                _ = SysKill(Process.Id, SigTerm);
+                using (var graceful = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+                {
+                    try { await Process.WaitForExitAsync(graceful.Token); } catch (OperationCanceledException) { }
+                }
+                if (!Process.HasExited) Process.Kill(entireProcessTree: true);
                 using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(10));
                 await Process.WaitForExitAsync(wait.Token);
             }
