@@ -95,13 +95,23 @@ public static class FanOut
     /// over a subscriber list that changed meanwhile, continues where the last written chunk ended.</summary>
     public static List<(long ChatId, FanOutCursor Position)> Order(string jobId, IReadOnlyList<long> chatIds, FanOutCursor? after = null)
     {
+        ArgumentNullException.ThrowIfNull(chatIds);
         var seed = Seed(jobId);
-        var ordered = chatIds
-            .Select(id => (ChatId: id, Key: Mix(seed ^ unchecked((ulong)id))))
-            .OrderBy(x => x.Key).ThenBy(x => x.ChatId);
-        var result = new List<(long, FanOutCursor)>(chatIds.Count);
-        foreach (var (id, key) in ordered)
+        var keys = new ulong[chatIds.Count];
+        var ids = new long[chatIds.Count];
+        for (var i = 0; i < ids.Length; i++)
         {
+            ids[i] = chatIds[i];
+            keys[i] = Mix(seed ^ unchecked((ulong)ids[i]));
+        }
+        // Mix is a permutation, so distinct chats have distinct keys and sorting by key alone is the (key, chat) order;
+        // a primitive array sort, because this runs before the first chunk of every fan-out (10,000 chats: well
+        // under a millisecond, against several for a LINQ OrderBy/ThenBy over tuples).
+        Array.Sort(keys, ids);
+        var result = new List<(long, FanOutCursor)>(ids.Length);
+        for (var i = 0; i < ids.Length; i++)
+        {
+            var (key, id) = (keys[i], ids[i]);
             if (after is { } c && (key < unchecked((ulong)c.OrderKey) || (key == unchecked((ulong)c.OrderKey) && id <= c.ChatId))) continue;
             result.Add((id, new FanOutCursor(unchecked((long)key), id)));
         }

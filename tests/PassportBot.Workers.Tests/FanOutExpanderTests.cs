@@ -171,6 +171,16 @@ public sealed class FanOutOrderTests
     }
 
     [Fact]
+    public void Positions_strictly_ascend_so_a_cursor_splits_the_order_in_two()
+    {
+        // Negative ids too (groups): the key is compared unsigned, as the cursor is.
+        var chats = Enumerable.Range(-250, 500).Select(i => i * 1_000_003L).ToList();
+        var keys = FanOut.Order("job-a", chats).Select(x => unchecked((ulong)x.Position.OrderKey)).ToList();
+        Assert.Equal(chats.Count, keys.Count);
+        Assert.All(keys.Zip(keys.Skip(1)), pair => Assert.True(pair.First < pair.Second));
+    }
+
+    [Fact]
     public void Resuming_after_a_cursor_over_a_changed_list_skips_exactly_the_subscribers_already_written()
     {
         var chats = Enumerable.Range(1, 500).Select(i => (long)i).ToList();
