@@ -177,6 +177,7 @@ public sealed class CommandLineTests
     [InlineData("run", "Storage:RetentionDays", "-1")]
     [InlineData("run", "Telegram:GroupMessagesPerMinute", "0")]
     [InlineData("run", "Telegram:ChannelPostsPerMinute", "0")]
+    [InlineData("run", "Telegram:KeepAliveInterval", "00:00:00.500")]
     [InlineData("run", "Telegram:AdminChatIds:0", "-5")]
     [InlineData("watch --province TO --plain", "Watch:MissesToClose", "0")]
     [InlineData("run", "Web:StaleAfter", "0s")]

@@ -45,6 +45,25 @@ public sealed class DispatcherTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task While_idle_a_getMe_keeps_the_Bot_API_connection_open()
+    {
+        await _host.DisposeAsync();
+        _host = await StartAsync(new() { ["Telegram:KeepAliveInterval"] = "00:00:01" });
+
+        await PublishAsync(Message(20_001, "first"));
+        await Server.WaitForAsync(calls => calls.Any(c => c.Is("sendMessage") && c.Succeeded), Timeout);
+        var sentAt = Server.Calls.Single(c => c.Is("sendMessage")).At;
+        await Server.WaitForAsync(calls => calls.Any(c => c.Is("getMe") && c.At > sentAt), Timeout);
+
+        // The first getMe after the send came after an idle interval, not right after the send (the warm-up's is
+        // before it), and the dispatcher still sends.
+        var keepAlive = Server.Calls.First(c => c.Is("getMe") && c.At > sentAt);
+        Assert.True(keepAlive.At - sentAt >= TimeSpan.FromMilliseconds(900), $"getMe {(keepAlive.At - sentAt).TotalMilliseconds:0} ms after the send");
+        await PublishAsync(Message(20_002, "second"));
+        await Server.WaitForAsync(calls => calls.Count(c => c.Is("sendMessage") && c.Succeeded) == 2, Timeout);
+    }
+
+    [Fact]
     public async Task A_429_storm_loses_nothing_duplicates_nothing_and_pauses_all_sending_for_retry_after()
     {
         await _host.DisposeAsync();

@@ -36,6 +36,10 @@ public sealed class TelegramOptions
     public const int MaxTransientRetries = 10;
     public static readonly TimeSpan DefaultTransientRetryDelay = TimeSpan.FromMilliseconds(500);
     public static readonly TimeSpan MaxTransientRetryDelay = TimeSpan.FromMinutes(1);
+    /// <summary>Below the HTTP client's one-minute idle timeout, so the pooled connection never lapses.</summary>
+    public static readonly TimeSpan DefaultKeepAliveInterval = TimeSpan.FromSeconds(45);
+    public static readonly TimeSpan MinKeepAliveInterval = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan MaxKeepAliveInterval = TimeSpan.FromHours(1);
 
     public const int MaxDispatcherConcurrency = 1024;
 
@@ -89,6 +93,10 @@ public sealed class TelegramOptions
 
     /// <summary>First delay between transient retries; doubles each time.</summary>
     public TimeSpan TransientRetryDelay { get; set; } = DefaultTransientRetryDelay;
+
+    /// <summary>After this long without a send the dispatcher asks the Bot API for <c>getMe</c>, so its connection
+    /// (TCP and TLS) is open when the next fan-out starts; zero switches it off.</summary>
+    public TimeSpan KeepAliveInterval { get; set; } = DefaultKeepAliveInterval;
 
     /// <summary>Parallel sends of the dispatcher; null = derived from the rate.</summary>
     public int? DispatcherConcurrency { get; set; }

@@ -40,6 +40,8 @@ public sealed class TelegramOptionsValidator : IValidateOptions<TelegramOptions>
             errors.Add($"Telegram:TransientRetries must be between 0 and {TelegramOptions.MaxTransientRetries}.");
         if (o.TransientRetryDelay < TimeSpan.Zero || o.TransientRetryDelay > TelegramOptions.MaxTransientRetryDelay)
             errors.Add("Telegram:TransientRetryDelay must be between 0 and 1 minute.");
+        if (o.KeepAliveInterval != TimeSpan.Zero && (o.KeepAliveInterval < TelegramOptions.MinKeepAliveInterval || o.KeepAliveInterval > TelegramOptions.MaxKeepAliveInterval))
+            errors.Add("Telegram:KeepAliveInterval must be 0 (off) or between 1 second and 1 hour.");
         if (o.DispatcherConcurrency is < 1 or > TelegramOptions.MaxDispatcherConcurrency)
             errors.Add($"Telegram:DispatcherConcurrency must be between 1 and {TelegramOptions.MaxDispatcherConcurrency}.");
         if (o.DispatcherWindow is < 1 or > TelegramOptions.MaxDispatcherWindow)

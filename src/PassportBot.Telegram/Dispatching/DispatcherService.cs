@@ -54,8 +54,43 @@ public sealed partial class DispatcherService(
     /// <summary>How long the warm-up may take before it is given up.</summary>
     private static readonly TimeSpan WarmUpTimeout = TimeSpan.FromSeconds(10);
 
+    // When the last message was handed to the dispatcher (TimeProvider timestamp), for the keep-alive.
+    private long _lastDispatch = time.GetTimestamp();
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(WarmUpAsync(stoppingToken), ConsumeAsync(stoppingToken), PruneLoopAsync(stoppingToken));
+        Task.WhenAll(WarmUpAsync(stoppingToken), ConsumeAsync(stoppingToken), PruneLoopAsync(stoppingToken), KeepAliveLoopAsync(stoppingToken));
+
+    /// <summary>New slots are rare: between fan-outs the pooled Bot API connection would lapse (idle timeout), and the
+    /// first message of the next one, the most contested, would pay a new TCP and TLS handshake. After
+    /// <see cref="TelegramOptions.KeepAliveInterval"/> without a message, a getMe keeps it open.</summary>
+    private async Task KeepAliveLoopAsync(CancellationToken stoppingToken)
+    {
+        var interval = options.Value.KeepAliveInterval;
+        if (interval <= TimeSpan.Zero) return;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var idle = time.GetElapsedTime(Interlocked.Read(ref _lastDispatch));
+            try
+            {
+                if (idle < interval)
+                {
+                    await Task.Delay(interval - idle, time, stoppingToken).ConfigureAwait(false);
+                    continue;
+                }
+                Interlocked.Exchange(ref _lastDispatch, time.GetTimestamp());
+                await dispatcher.KeepAliveAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                // The Bot API away or the token refused: the next send reports it properly.
+                LogKeepAliveFailed(e.GetType().Name);
+            }
+        }
+    }
 
     /// <summary>The first message after a start would otherwise pay for opening the database and Bot API connections
     /// and for compiling the send path: about a second on a loaded machine, when a new slot is most contested. Done
@@ -97,6 +132,7 @@ public sealed partial class DispatcherService(
     /// <summary>Sends a message unless its id was sent before, then records the id.</summary>
     public async Task DispatchOnceAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
+        Interlocked.Exchange(ref _lastDispatch, time.GetTimestamp());
         using var admission = await _gate.EnterAsync(DispatchPriority.IsUrgent(message), cancellationToken);
         try
         {
@@ -161,6 +197,9 @@ public sealed partial class DispatcherService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Dispatcher consuming the message queue ({Concurrency} parallel sends, window {Window}, global limit {Rate} msg/s)")]
     private partial void LogStarted(int concurrency, int window, int? rate);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Bot API keep-alive did not complete ({Error}); the next send opens what it needs")]
+    private partial void LogKeepAliveFailed(string error);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Dispatcher warm-up did not complete ({Error}); the first send opens what it needs")]
     private partial void LogWarmUpFailed(string error);

@@ -37,6 +37,9 @@ public sealed partial class MessageDispatcher(
     /// <summary>Opens the notifier's connection ahead of the first message (see <see cref="INotifier.WarmUpAsync"/>).</summary>
     public Task WarmUpAsync(CancellationToken cancellationToken) => notifier.WarmUpAsync(cancellationToken);
 
+    /// <summary>Keeps the notifier's connection open while idle (see <see cref="INotifier.KeepAliveAsync"/>).</summary>
+    public Task KeepAliveAsync(CancellationToken cancellationToken) => notifier.KeepAliveAsync(cancellationToken);
+
     public async Task DispatchAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
         if (Queues.For(message.Recipient) != Queues.Message)

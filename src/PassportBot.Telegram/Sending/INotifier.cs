@@ -11,4 +11,8 @@ public interface INotifier
     /// <summary>Opens what the first send needs (a connection to the Bot API) ahead of time; failures are the
     /// caller's to ignore: the first real send reports them properly.</summary>
     Task WarmUpAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Keeps that connection open while nothing is sent (a request that changes nothing); failures are the
+    /// caller's to ignore.</summary>
+    Task KeepAliveAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -29,4 +29,8 @@ public sealed class TelegramNotifier(TelegramClientFactory clients, IOptions<Tel
         TelegramSender.PrepareSerialization();
         return _sender.CheckTokenAsync(cancellationToken);
     }
+
+    /// <summary>A getMe on the sending connection: an idle pooled connection is closed after a minute, and the first
+    /// message of the next fan-out would otherwise wait for a new TCP and TLS handshake with the Bot API.</summary>
+    public Task KeepAliveAsync(CancellationToken cancellationToken) => _sender.CheckTokenAsync(cancellationToken);
 }
