@@ -49,6 +49,20 @@ public sealed class JitProfileTests
 
             var restarted = await StartAsync();
             Assert.True(restarted.Tail.Contains("web-0.jitprofile: compiling what the last run used", StringComparison.Ordinal), Tails());
+
+            // A profile cut short (a disk that filled up) or overwritten with garbage costs the warm start, not the start.
+            await restarted.StopAsync(Cluster.Timeout);
+            var kept = await File.ReadAllBytesAsync(Path.Combine(jit, "web-0.jitprofile"));
+            await File.WriteAllBytesAsync(Path.Combine(jit, "web-0.jitprofile"), kept[..(kept.Length / 3)]);
+            var garbage = new byte[4096];
+            new Random(7).NextBytes(garbage);
+            await File.WriteAllBytesAsync(Path.Combine(jit, "web-1.jitprofile"), garbage);
+            var afterTruncated = await StartAsync();
+            var afterGarbage = await StartAsync();
+            Assert.True((await afterTruncated.GetHealthAsync())?.Status == 200, Tails());
+            Assert.True((await afterGarbage.GetHealthAsync())?.Status == 200, Tails());
+            Assert.True(afterGarbage.Tail.Contains("web-1.jitprofile", StringComparison.Ordinal), Tails());
+            Assert.False(afterTruncated.HasExited || afterGarbage.HasExited, Tails());
             // The folder holds method names only, and is the owner's alone.
             if (!OperatingSystem.IsWindows())
                 Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(jit));
