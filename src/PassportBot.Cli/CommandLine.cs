@@ -92,8 +92,9 @@ public static class CommandLine
             var builder = PassportBotHost.CreateBuilder(parse.UnmatchedTokens, defaults: RolePorts.Defaults(roles)).AddRoles(roles);
             await using var app = builder.BuildApp();
             PortCheck.ThrowIfInUse(PassportBotHost.WebUrls(app.Services));
-            JitProfile.Start(app.Services, name);
             await BusTopologyCheck.ThrowIfMismatchedAsync(app.Services, ct).ConfigureAwait(false);
+            // After the checks: a start refused for its configuration must not replace the last good profile.
+            JitProfile.Start(app.Services, name);
             await app.RunAsync(ct).ConfigureAwait(false);
             return 0;
         });
