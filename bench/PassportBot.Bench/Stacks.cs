@@ -36,6 +36,19 @@ public abstract class Stack : IAsyncDisposable
         return (simulator, telegram, folder);
     }
 
+    /// <summary>The product's storage in this process, over the stack's database with its schema: the bench writes
+    /// subscriptions through it while the product runs in child processes.</summary>
+    protected static async Task<ServiceProvider> MigratedStorageAsync(IDictionary<string, string?> settings)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(TimeProvider.System);
+        services.AddLogging();
+        services.AddPassportBotStorage(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+        var provider = services.BuildServiceProvider();
+        await provider.GetRequiredService<IStorageMigrator>().MigrateAsync(CancellationToken.None);
+        return provider;
+    }
+
     /// <summary>Settings shared by every shape: fast polling against the simulator, inline credentials, the fake
     /// Telegram server, the global rate limit off (scenarios override).</summary>
     public static Dictionary<string, string?> CommonSettings(AgendaSimulator simulator, FakeBotApiServer telegram, string folder) => new()
@@ -167,13 +180,7 @@ public sealed class RunProcessStack : Stack
         settings["Storage:ConnectionString"] = cs;
         settings["Bus:Provider"] = "memory";
 
-        // Subscriptions go in through the product's storage API from this process, as in the scale-out shape.
-        var services = new ServiceCollection();
-        services.AddSingleton(TimeProvider.System);
-        services.AddLogging();
-        services.AddPassportBotStorage(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
-        var provider = services.BuildServiceProvider();
-        await provider.GetRequiredService<IStorageMigrator>().MigrateAsync(CancellationToken.None);
+        var provider = await MigratedStorageAsync(settings);
 
         var profiles = JitProfiles.Present();
         var run = Child.Start("run", ["run"], new Dictionary<string, string?>(settings) { ["Web:Urls"] = null }, folder);
@@ -230,13 +237,7 @@ public sealed class ScaleOutStack : Stack
         settings["Logging:LogLevel:PassportBot.Workers.AvailabilityHandler"] = "Debug";
         foreach (var kv in extra ?? new Dictionary<string, string?>()) settings[kv.Key] = kv.Value;
 
-        // Schema and subscriptions through the product's storage API, in this process.
-        var services = new ServiceCollection();
-        services.AddSingleton(TimeProvider.System);
-        services.AddLogging();
-        services.AddPassportBotStorage(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
-        var provider = services.BuildServiceProvider();
-        await provider.GetRequiredService<IStorageMigrator>().MigrateAsync(CancellationToken.None);
+        var provider = await MigratedStorageAsync(settings);
 
         var processes = new List<Child>();
         var profiles = JitProfiles.Present();

@@ -34,7 +34,7 @@ public sealed class BotApiChatSenderTests : IAsyncLifetime
         Assert.IsType<ChatSendResult.Transient>(await Sender().SendHtmlAsync("x", CancellationToken.None));
 
         // A revoked token: rejected at once (nothing to wait for), with a hint, never the token itself.
-        const string revoked = "1234567:TEST-ONLY-not-a-token-revoked";
+        const string revoked = "1:TEST-ONLY-not-a-token-revoked";
         var unauthorized = Assert.IsType<ChatSendResult.Rejected>(await Sender(revoked).SendHtmlAsync("x", CancellationToken.None));
         Assert.Contains("401", unauthorized.Description);
         Assert.Contains("--telegram-token", unauthorized.Description);
