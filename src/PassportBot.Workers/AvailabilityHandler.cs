@@ -27,17 +27,68 @@ public sealed partial class AvailabilityHandler(
 {
     private readonly SlotPipeline _pipeline = new(new SlotLifecycle(options.Value.GraceWindow, options.Value.MissesToClose));
 
+    /// <summary>The pseudo-province of <see cref="WarmUpAsync"/>: no Questura has it, so the warm-up never waits for
+    /// a real poll's lock nor reads a real province's slots.</summary>
+    public const string WarmUpProvince = "--";
+
     public async Task HandleAsync(AvailabilityUpdate update, CancellationToken cancellationToken)
     {
         if (!ProvinceCatalog.TryNormalize(update.Province, out var province))
             throw new PoisonMessageException($"Unknown province code '{Truncate(update.Province)}' in {update.Operation}.");
 
-        var poll = ToPoll(update, province);
         // A poll is applied as one unit, whatever operation its message names.
         using var activity = PassportBotTelemetry.Source.StartActivity("apply poll");
         activity?.SetTag(TelemetryTags.Province, province);
         activity?.SetTag(TelemetryTags.Operation, update.Operation.ToString());
         activity?.SetTag(TelemetryTags.PollId, update.PollId);
+
+        var (outcome, job, messages) = await ApplyAsync(update, province, commit: true, cancellationToken).ConfigureAwait(false);
+        if (messages > 0) outboxSignal.Notify();
+        if (!job.IsEmpty) fanOutSignal.Notify();
+        var announcedCount = outcome.Announcements.Sum(a => a.Slots.Count);
+        PassportBotMetrics.SlotsAnnounced(province, announcedCount);
+        PassportBotMetrics.SlotsClosed(province, outcome.Closures.Count);
+        activity?.SetTag(TelemetryTags.SlotsAnnounced, announcedCount);
+        activity?.SetTag(TelemetryTags.SlotsClosed, outcome.Closures.Count);
+        activity?.SetTag(TelemetryTags.MessagesQueued, messages);
+        LogApplied(update.Operation, province, update.PollId, announcedCount, outcome.Closures.Count, messages, !job.IsEmpty);
+    }
+
+    /// <summary>Applies a poll that announces one new slot to <see cref="WarmUpProvince"/> in a transaction that is
+    /// rolled back: the first real poll after a start then does not also pay for opening a database connection and
+    /// for compiling the whole write path (the statements, the pipeline, the JSON of the job and of the outbox rows;
+    /// Dapper's generated readers, which a JIT profile does not cover). Nothing is committed, signalled or counted.
+    /// Failures are ignored: the first real poll meets them again and reports them. True when it ran to its end.</summary>
+    public async Task<bool> WarmUpAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var now = time.GetUtcNow();
+            var day = DateOnly.FromDateTime(now.UtcDateTime).AddDays(30);
+            // An office id no agenda uses, so no real office row is locked while the warm-up runs.
+            var office = new Office(int.MaxValue, "WARMUP", "Warm-up", "", "", WarmUpProvince, new TimeOnly(9, 0));
+            var sample = new AvailabilityUpdate(WarmUpProvince, AvailabilityOperation.SetInactive,
+                [new OfficeAvailability(office, day, [new SlotObservation(new SlotKey(office.Id, day, new TimeOnly(9, 0)), 1)])], now)
+            {
+                PollId = "warm-up",
+                Coverage = [new OfficeCoverage(office.Id, day, day)],
+                Offers = [new OfficeOffer(office.Id)],
+            };
+            await ApplyAsync(MessageJson.Deserialize<AvailabilityUpdate>(MessageJson.SerializeToString(sample)), WarmUpProvince, commit: false, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogWarmUpFailed(ex.GetType().Name);
+            return false;
+        }
+    }
+
+    /// <summary>The poll's slot changes, target messages and fan-out job in one transaction, committed or (for the
+    /// warm-up) rolled back.</summary>
+    private async Task<(PollOutcome Outcome, FanOutJob Job, int Messages)> ApplyAsync(AvailabilityUpdate update, string province, bool commit, CancellationToken cancellationToken)
+    {
+        var poll = ToPoll(update, province);
         var officeIds = poll.Offices.Select(o => o.Seen.Office.Id).ToHashSet();
 
         await using var uow = await store.BeginAsync(province, cancellationToken).ConfigureAwait(false);
@@ -55,8 +106,11 @@ public sealed partial class AvailabilityHandler(
         var built = TargetMessages(province, outcome, offices, update.PollId, poll.PolledAt, now);
         // Channel posts are few too (one per office, merged under the channel's budget), and go before the direct messages.
         built.AddRange(channels?.Build(province, outcome.Announcements, job.Gone, update.PollId, poll.PolledAt, now) ?? []);
+        // The warm-up writes one subscriber's message as well (rolled back): the fan-out's chunks use that insert.
+        if (!commit && built.Count == 0 && outcome.Announcements.Count > 0)
+            built.AddRange(FanOut.For(job, "warm-up", new FilteredSubscriber(1, Language.Italian, Domain.Filters.SubscriberFilter.None), now));
         // The outbox rows and the job carry this span's context, so the relay, the fan-out and the send continue the poll's trace.
-        using var enqueue = built.Count > 0 || !job.IsEmpty ? PassportBotTelemetry.Source.StartActivity("outbox write") : null;
+        using var enqueue = commit && (built.Count > 0 || !job.IsEmpty) ? PassportBotTelemetry.Source.StartActivity("outbox write") : null;
         enqueue?.SetTag(TelemetryTags.MessagingBatchCount, built.Count);
         var traceParent = MessagingTracing.CurrentTraceParent();
         if (built.Count > 0)
@@ -69,18 +123,9 @@ public sealed partial class AvailabilityHandler(
             // The subscribers' messages: one row, expanded after the commit.
             await uow.AddFanOutJobAsync(OutgoingMessage.NewId(), MessageJson.SerializeToString(job with { TraceParent = traceParent }), now, cancellationToken).ConfigureAwait(false);
         }
-        var messages = built.Count;
-
-        await uow.CommitAsync(cancellationToken).ConfigureAwait(false);
-        if (messages > 0) outboxSignal.Notify();
-        if (!job.IsEmpty) fanOutSignal.Notify();
-        var announcedCount = outcome.Announcements.Sum(a => a.Slots.Count);
-        PassportBotMetrics.SlotsAnnounced(province, announcedCount);
-        PassportBotMetrics.SlotsClosed(province, outcome.Closures.Count);
-        activity?.SetTag(TelemetryTags.SlotsAnnounced, announcedCount);
-        activity?.SetTag(TelemetryTags.SlotsClosed, outcome.Closures.Count);
-        activity?.SetTag(TelemetryTags.MessagesQueued, messages);
-        LogApplied(update.Operation, province, update.PollId, outcome.Announcements.Sum(a => a.Slots.Count), outcome.Closures.Count, messages, !job.IsEmpty);
+        // Disposed without a commit, the unit of work rolls back.
+        if (commit) await uow.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return (outcome, job, built.Count);
     }
 
     /// <summary>The update as one poll. Version 1 split a poll into INSERT, INSERT SCHEDULED and SET INACTIVE
@@ -139,6 +184,9 @@ public sealed partial class AvailabilityHandler(
             messages.AddRange(TargetFanOut.Gone(targets, province, Gone(outcome.Closures, offices), polledAt, pollId, now));
         return messages;
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Handler warm-up did not complete ({Error})")]
+    private partial void LogWarmUpFailed(string error);
 
     private static string Truncate(string? s) => s is null ? "(null)" : s.Length <= 10 ? s : s[..10] + "…";
 

@@ -71,9 +71,10 @@ public sealed partial class FanOutExpander(
         return true;
     }
 
-    /// <summary>Runs the subscriber reads once on a province nobody follows, and a sample job through the JSON
-    /// metadata and the expansion, so the first fan-out after a start does not also pay for opening the database,
-    /// building that metadata and compiling all of it. Failures are ignored: the first job retries them.</summary>
+    /// <summary>Runs the subscriber reads once on a province nobody follows, a sample job through the JSON
+    /// metadata and the expansion, and a chunk's transaction for a job that does not exist (it writes nothing), so
+    /// the first fan-out after a start does not also pay for opening the database, building that metadata and
+    /// compiling all of it. Failures are ignored: the first job retries them.</summary>
     public async Task WarmUpAsync(CancellationToken cancellationToken)
     {
         try
@@ -86,6 +87,8 @@ public sealed partial class FanOutExpander(
                 MessageJson.SerializeToString(message);
             await subscriptions.ListSubscriberChatIdsAsync("", cancellationToken).ConfigureAwait(false);
             await subscriptions.ListSubscribersAsync("", [0L], cancellationToken).ConfigureAwait(false);
+            // A chunk of a job that does not exist: its transaction begins, finds no lease held and rolls back.
+            await jobs.SaveChunkAsync("warm-up-" + Guid.NewGuid().ToString("N"), "warm-up", options.Value.FanOutLease, Queues.Message.Name, [], null, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {

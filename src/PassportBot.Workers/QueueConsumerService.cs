@@ -53,6 +53,10 @@ public sealed class AvailabilityHandlerService(IMessageBus bus, AvailabilityHand
     };
 
     protected override Task HandleAsync(AvailabilityUpdate message, CancellationToken cancellationToken) => handler.HandleAsync(message, cancellationToken);
+
+    // The warm-up runs beside the consumer, not before it: a slow database never delays the start.
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(handler.WarmUpAsync(stoppingToken), base.ExecuteAsync(stoppingToken));
 }
 
 public sealed class NewUserHandlerService(IMessageBus bus, NewUserHandler handler, TimeProvider time, ILogger<NewUserHandlerService> logger)

@@ -43,6 +43,20 @@ public abstract class AvailabilityHandlerTests(string provider) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_warm_up_runs_the_write_path_and_leaves_nothing_behind()
+    {
+        Assert.True(await Handler.WarmUpAsync(default));
+
+        Assert.Equal(0, await _h.Get<IOutboxStore>().CountAsync(default));
+        Assert.Equal(0, await _h.Get<IFanOutJobStore>().CountAsync(default));
+        Assert.Empty(await _h.Get<IAvailabilityStore>().GetOpenSlotsAsync(AvailabilityHandler.WarmUpProvince, default));
+        // A real poll after it is announced as usual.
+        await Handler.HandleAsync(Insert(T0, At(Turin(), Slot(40, 19, 17))), default);
+        var messages = await _h.DrainOutboxAsync();
+        Assert.Equal([1L, 2L, 3L], messages.Select(m => m.ChatId).Order().ToArray());
+    }
+
+    [Fact]
     public async Task New_slots_of_one_office_are_coalesced_into_one_message_per_subscriber()
     {
         await Handler.HandleAsync(Insert(T0, At(Turin(), Slot(40, 19, 17), Slot(40, 20, 9), Slot(40, 21, 10, places: 2)), At(Turin(41, "TOPC01"), Slot(41, 19, 9))), default);
