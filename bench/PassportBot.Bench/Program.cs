@@ -17,8 +17,25 @@ public static class Program
 
     public static async Task<int> Main(string[] args)
     {
-        try { return await RunScenariosAsync(args); }
+        try
+        {
+            await WarmFakesAsync();
+            return await RunScenariosAsync(args);
+        }
         finally { JitProfiles.Delete(); }
+    }
+
+    /// <summary>Runs the bench's own fake Bot API once (getMe, sendMessage) before anything is measured: the fake
+    /// runs in this process, and its first sendMessage would otherwise add its own compilation to the first
+    /// round's poll → first send, which is meant to measure the product's.</summary>
+    private static async Task WarmFakesAsync()
+    {
+        await using var telegram = await FakeBotApiServer.StartAsync();
+        using var http = new HttpClient();
+        var bot = $"{telegram.BaseUrl.TrimEnd('/')}/bot{telegram.Token}";
+        (await http.PostAsync(bot + "/getMe", null)).EnsureSuccessStatusCode();
+        using var body = new StringContent("""{"chat_id":1,"text":"<b>warm-up</b>","parse_mode":"HTML","link_preview_options":{"is_disabled":true}}""", Encoding.UTF8, "application/json");
+        (await http.PostAsync(bot + "/sendMessage", body)).EnsureSuccessStatusCode();
     }
 
     private static async Task<int> RunScenariosAsync(string[] args)
