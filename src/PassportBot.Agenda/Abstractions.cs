@@ -75,6 +75,8 @@ public sealed class AgendaOptions
     public const int DefaultMaxConcurrency = 4;
     public static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromSeconds(20);
     public const int DefaultMaxRetries = 3;
+    /// <summary>More retries of one request would only hold a poll back: the next poll tries again anyway.</summary>
+    public const int MaxMaxRetries = 10;
     public static readonly TimeSpan DefaultRetryBaseDelay = TimeSpan.FromSeconds(1);
     public const int DefaultPageSize = 1000;
     public static readonly TimeSpan DefaultScheduledLookAhead = TimeSpan.FromMinutes(5);

@@ -15,7 +15,7 @@ public sealed class AgendaOptionsValidator : IValidateOptions<AgendaOptions>
         if (o.MonthsAhead is < 1 or > AgendaOptions.MaxMonthsAhead) errors.Add($"Agenda:MonthsAhead must be between 1 and {AgendaOptions.MaxMonthsAhead} (got {o.MonthsAhead}).");
         if (o.MaxConcurrency < 1) errors.Add($"Agenda:MaxConcurrency must be at least 1 (got {o.MaxConcurrency}).");
         if (o.RequestTimeout <= TimeSpan.Zero) errors.Add($"Agenda:RequestTimeout must be positive (got {o.RequestTimeout}).");
-        if (o.MaxRetries < 0) errors.Add($"Agenda:MaxRetries must not be negative (got {o.MaxRetries}).");
+        if (o.MaxRetries is < 0 or > AgendaOptions.MaxMaxRetries) errors.Add($"Agenda:MaxRetries must be between 0 and {AgendaOptions.MaxMaxRetries} (got {o.MaxRetries}).");
         if (o.RetryBaseDelay < TimeSpan.Zero) errors.Add($"Agenda:RetryBaseDelay must not be negative (got {o.RetryBaseDelay}).");
         if (o.PageSize < 1) errors.Add($"Agenda:PageSize must be at least 1 (got {o.PageSize}).");
         if (o.ScheduledLookAhead < TimeSpan.Zero) errors.Add($"Agenda:ScheduledLookAhead must not be negative (got {o.ScheduledLookAhead}).");

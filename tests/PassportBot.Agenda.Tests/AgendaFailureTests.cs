@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Time.Testing;
 using PassportBot.Agenda.Http;
 using PassportBot.Agenda.Simulator.Server;
 
@@ -104,6 +105,38 @@ public sealed class AgendaFailureTests
         Assert.Equal(4, h.Simulator.Calls.OfficeListCalls("TO"));
         Assert.Contains(h.Logs.Entries, e => e.StartsWith("Warning") && e.Contains("retry 1 of 3"));
     }
+
+    [Fact]
+    public async Task Retry_delays_double_but_never_wait_longer_than_a_poll_interval()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
+        await using var h = await AgendaHarness.StartAsync(agenda: new Dictionary<string, string?>
+        {
+            ["MaxRetries"] = "8",
+            ["RetryBaseDelay"] = "00:00:01",
+            ["PollInterval"] = "00:00:05",
+        }, clientTime: clock);
+        Inject(h, "5xx", calls: 100);
+
+        var call = h.Client.GetOfficesAsync("TO", CancellationToken.None);
+        var delays = new List<int>();
+        for (var retry = 1; retry <= 8; retry++)
+        {
+            await Wait.UntilAsync(() => RetryDelays(h).Count >= retry, because: $"retry {retry} is scheduled");
+            delays.Add(RetryDelays(h)[retry - 1]);
+            clock.Advance(TimeSpan.FromMilliseconds(delays[^1] + 1));
+        }
+
+        await Assert.ThrowsAsync<AgendaUnavailableException>(() => call);
+        Assert.Equal(9, h.Simulator.Calls.OfficeListCalls("TO"));
+        Assert.All(delays, d => Assert.InRange(d, 0, 5000));
+        // Uncapped, the 6th retry of a 1 s base would wait about half a minute.
+        Assert.All(delays.Skip(5), d => Assert.Equal(5000, d));
+    }
+
+    private static List<int> RetryDelays(AgendaHarness h) =>
+        h.Logs.Entries.Select(e => System.Text.RegularExpressions.Regex.Match(e, @"retry \d+ of 8 in (\d+) ms")).Where(m => m.Success)
+            .Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
 
     [Theory]
     [InlineData("malformed", "Malformed JSON")]

@@ -168,6 +168,7 @@ public sealed class CommandLineTests
     /// right type but out of bounds is one line naming the key, and exit code 2.</summary>
     [Theory]
     [InlineData("run", "Agenda:MonthsAhead", "0")]
+    [InlineData("run", "Agenda:MaxRetries", "11")]
     [InlineData("run", "Bus:QueuePrefix", "has space")]
     [InlineData("demo", "Demo:Provinces:0", "XX")]
     [InlineData("run", "Notifications:MaxAttempts", "0")]

@@ -6,8 +6,8 @@ using Polly.Timeout;
 
 namespace PassportBot.Agenda.Http;
 
-/// <summary>Per-attempt timeout inside exponential back-off with jitter, on the injected clock so tests can run
-/// with small delays. Only transient failures are retried; an expired session never is.</summary>
+/// <summary>Per-attempt timeout inside exponential back-off with jitter (each delay at most one poll interval), on
+/// the injected clock so tests can run with small delays. Only transient failures are retried; an expired session never is.</summary>
 public sealed class AgendaRetryPipeline
 {
     private readonly ResiliencePipeline pipeline;
@@ -22,6 +22,9 @@ public sealed class AgendaRetryPipeline
             {
                 MaxRetryAttempts = o.MaxRetries,
                 Delay = o.RetryBaseDelay,
+                // Doubling is uncapped otherwise (the 10th retry of a 1 s base would wait over 8 minutes); a retry
+                // that waits longer than a poll interval only delays the next poll, which tries again anyway.
+                MaxDelay = o.PollInterval,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 ShouldHandle = new PredicateBuilder().Handle<AgendaTransientException>().Handle<TimeoutRejectedException>(),
