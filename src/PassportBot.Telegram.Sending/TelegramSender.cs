@@ -69,6 +69,31 @@ public sealed class TelegramSender
         JsonSerializer.Deserialize<ApiResponse<Message>>(SampleAnswer, JsonBotAPI.Options);
     }
 
+    /// <summary>Sends one message through a client of its own whose HTTP handler answers in memory: the whole
+    /// request path of a send (the request's JSON content, the answer's parsing, the outcome) runs once and is
+    /// compiled, and nothing leaves the process. <see cref="PrepareSerialization"/> alone leaves the content and
+    /// stream code of the first real send to compile while the first fan-out waits for it.</summary>
+    public static async Task<SendResult> RehearseSendAsync(CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient(new AnswerInMemory());
+        var sender = new TelegramSender(CreateClient("0:rehearsal", "http://127.0.0.1", http));
+        return await sender.SendAsync(1, "<b>-</b>", html: true, silent: false, cancellationToken).ConfigureAwait(false);
+    }
+
+    private sealed class AnswerInMemory : HttpMessageHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            // Read as a socket would, so the request's JSON is written.
+            if (request.Content is { } content) await content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            return new HttpResponseMessage(System.Net.HttpStatusCode.OK)
+            {
+                Content = new StringContent(SampleAnswer, System.Text.Encoding.UTF8, "application/json"),
+                RequestMessage = request,
+            };
+        }
+    }
+
     private const string SampleAnswer =
         """{"ok":true,"result":{"message_id":1,"date":1767225600,"chat":{"id":1,"type":"private","first_name":"-"},"from":{"id":2,"is_bot":true,"first_name":"-","username":"bot"},"text":"-","entities":[{"type":"bold","offset":0,"length":1}]}}""";
 

@@ -29,6 +29,17 @@ public sealed class NotifierTests : IAsyncLifetime
     private static OutgoingMessage Message(long chatId, string content = "<b>hi</b>") => new(OutgoingMessage.NewId(), chatId, content);
 
     [Fact]
+    public async Task The_warm_up_rehearses_a_send_in_memory_and_calls_only_getMe_over_the_wire()
+    {
+        // The rehearsal's answer is made in memory: its message id is the sample's, and no server saw it.
+        Assert.Equal(new SendResult.Sent(1), await TelegramSender.RehearseSendAsync(CancellationToken.None));
+
+        await Notifier().WarmUpAsync(CancellationToken.None);
+
+        Assert.Equal(["getMe"], _server.Calls.Select(c => c.Method).ToArray());
+    }
+
+    [Fact]
     public async Task Sent_carries_the_message_id()
     {
         var result = await Notifier().SendAsync(Message(1), CancellationToken.None);

@@ -22,12 +22,13 @@ public sealed class TelegramNotifier(TelegramClientFactory clients, IOptions<Tel
             cancellationToken);
     }
 
-    /// <summary>Builds the sendMessage JSON metadata, then a getMe: it opens the pooled connection to the Bot API and
-    /// runs the client's request path once.</summary>
-    public Task WarmUpAsync(CancellationToken cancellationToken)
+    /// <summary>Builds the sendMessage JSON metadata and rehearses a send in memory, then a getMe: it opens the
+    /// pooled connection to the Bot API.</summary>
+    public async Task WarmUpAsync(CancellationToken cancellationToken)
     {
         TelegramSender.PrepareSerialization();
-        return _sender.CheckTokenAsync(cancellationToken);
+        await TelegramSender.RehearseSendAsync(cancellationToken).ConfigureAwait(false);
+        await _sender.CheckTokenAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>A getMe on the sending connection: an idle pooled connection is closed after a minute, and the first
