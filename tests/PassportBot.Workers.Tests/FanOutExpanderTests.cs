@@ -75,6 +75,28 @@ public abstract class FanOutExpanderTests(string provider) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_warm_ups_leave_a_pending_job_alone_and_write_nothing()
+    {
+        await _h.Get<AvailabilityHandler>().HandleAsync(Insert(T0, At(Turin(), Slot(40, 19, 17))), default);
+        // Half expanded by a replica that then died: its lease still holds the job.
+        Assert.True(await _h.Get<FanOutExpander>().ExpandNextAsync("replica-a", maxChunks: 1, default));
+        var first = await _h.DrainOutboxAsync(expand: false);
+
+        // A process starting meanwhile warms up.
+        var starting = await ReplicaAsync();
+        Assert.True(await starting.GetRequiredService<AvailabilityHandler>().WarmUpAsync(default));
+        await starting.GetRequiredService<FanOutExpander>().WarmUpAsync(default);
+
+        Assert.Equal(0, await _h.Get<IOutboxStore>().CountAsync(default));
+        Assert.Equal(1, await Jobs.CountAsync(default));
+        // The job is still replica-a's, and it continues from its cursor: everybody once.
+        Assert.False(await starting.GetRequiredService<FanOutExpander>().ExpandNextAsync("replica-b", default));
+        Assert.True(await _h.Get<FanOutExpander>().ExpandNextAsync("replica-a", default));
+        var rest = await _h.DrainOutboxAsync(expand: false);
+        Assert.Equal(_wanted, first.Concat(rest).Select(m => m.ChatId).Order());
+    }
+
+    [Fact]
     public async Task A_job_left_half_expanded_is_continued_by_another_replica_after_the_lease_and_everybody_gets_it_once()
     {
         await _h.Get<AvailabilityHandler>().HandleAsync(Insert(T0, At(Turin(), Slot(40, 19, 17), Slot(40, 20, 9)), At(Turin(41, "TOPC01"), Slot(41, 19, 9))), default);
