@@ -397,13 +397,7 @@ public static class Program
     /// its round 1 reported) is stopped with SIGTERM, writing the profile, and the measured one replays it.</summary>
     private static async Task FilteredEmbeddedRestarted()
     {
-        string primed;
-        await using (var prime = await RunProcessStack.StartAsync())
-        {
-            Log("priming: " + prime.Label + "; 10,000 TO subscribers, one round");
-            var p = await Scenarios.FilteredRoundsAsync(prime, 10_000, 1, TimeSpan.FromSeconds(60), 6_000_000, null);
-            primed = p.Rounds.FirstOrDefault() is { } r ? $"first send {Ms(r.FirstMs)}, last {r.LastMs / 1000:0.00} s, {r.Delivered}/{r.Wanted}" : "no round";
-        }
+        var primed = await PrimeAsync(await RunProcessStack.StartAsync(), 6_000_000);
         await using var stack = await RunProcessStack.StartAsync();
         Log(stack.Label + "; 10,000 TO subscribers, half filtered out; up to 30 rounds of one new slot");
         var s = await Scenarios.FilteredRoundsAsync(stack, 10_000, 30, TimeSpan.FromSeconds(200), 7_500_000, null);
@@ -415,18 +409,24 @@ public static class Program
     /// write theirs when stopped, its round 1 is reported), then the measured stack, whose processes replay them.</summary>
     private static async Task FilteredScaleOut()
     {
-        string primed;
-        await using (var prime = await ScaleOutStack.StartAsync(1, 1))
-        {
-            Log("priming: " + prime.Label + "; 10,000 TO subscribers, one round");
-            var p = await Scenarios.FilteredRoundsAsync(prime, 10_000, 1, TimeSpan.FromSeconds(60), 9_000_000, null);
-            primed = p.Rounds.FirstOrDefault() is { } r ? $"first send {Ms(r.FirstMs)}, last {r.LastMs / 1000:0.00} s, {r.Delivered}/{r.Wanted}" : "no round";
-        }
+        var primed = await PrimeAsync(await ScaleOutStack.StartAsync(1, 1), 9_000_000);
         await using var stack = await ScaleOutStack.StartAsync(1, 1);
         Log(stack.Label + "; 10,000 TO subscribers, half filtered out; up to 30 rounds of one new slot");
         var s = await Scenarios.FilteredRoundsAsync(stack, 10_000, 30, TimeSpan.FromSeconds(200), 8_000_000, null);
         AddFiltered("7b scale-out (RabbitMQ + MariaDB, one process per role)", s, 150, withHandler: false,
             $"JIT profiles at start: {stack.ProfilesAtStart}; priming run (processes without profiles), round 1: {primed}; ");
+    }
+
+    /// <summary>Runs one round of 10,000 on a stack that records the JIT profiles, then stops it (SIGTERM: the
+    /// profiles are written); what its round 1 took, for the report.</summary>
+    private static async Task<string> PrimeAsync(Stack prime, long chatBase)
+    {
+        await using (prime)
+        {
+            Log("priming: " + prime.Label + "; 10,000 TO subscribers, one round");
+            var p = await Scenarios.FilteredRoundsAsync(prime, 10_000, 1, TimeSpan.FromSeconds(60), chatBase, null);
+            return p.Rounds.FirstOrDefault() is { } r ? $"first send {Ms(r.FirstMs)}, last {r.LastMs / 1000:0.00} s, {r.Delivered}/{r.Wanted}" : "no round";
+        }
     }
 
     private static void AddFiltered(string name, FilteredStats s, double target, bool withHandler, string start)

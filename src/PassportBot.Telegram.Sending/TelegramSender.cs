@@ -72,11 +72,13 @@ public sealed class TelegramSender
     /// <summary>Sends one message through a client of its own whose HTTP handler answers in memory: the whole
     /// request path of a send (the request's JSON content, the answer's parsing, the outcome) runs once and is
     /// compiled, and nothing leaves the process. <see cref="PrepareSerialization"/> alone leaves the content and
-    /// stream code of the first real send to compile while the first fan-out waits for it.</summary>
-    public static async Task<SendResult> RehearseSendAsync(CancellationToken cancellationToken)
+    /// stream code of the first real send to compile while the first fan-out waits for it. <paramref name="token"/>
+    /// is the bot's own (the client needs one); it only travels in the in-memory request.</summary>
+    public static async Task<SendResult> RehearseSendAsync(string token, CancellationToken cancellationToken)
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(token);
         using var http = new HttpClient(new AnswerInMemory());
-        var sender = new TelegramSender(CreateClient("0:rehearsal", "http://127.0.0.1", http));
+        var sender = new TelegramSender(CreateClient(token, "http://127.0.0.1", http), token: token);
         return await sender.SendAsync(1, "<b>-</b>", html: true, silent: false, cancellationToken).ConfigureAwait(false);
     }
 

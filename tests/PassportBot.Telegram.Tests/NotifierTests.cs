@@ -32,7 +32,7 @@ public sealed class NotifierTests : IAsyncLifetime
     public async Task The_warm_up_rehearses_a_send_in_memory_and_calls_only_getMe_over_the_wire()
     {
         // The rehearsal's answer is made in memory: its message id is the sample's, and no server saw it.
-        Assert.Equal(new SendResult.Sent(1), await TelegramSender.RehearseSendAsync(CancellationToken.None));
+        Assert.Equal(new SendResult.Sent(1), await TelegramSender.RehearseSendAsync(_server.Token, CancellationToken.None));
 
         await Notifier().WarmUpAsync(CancellationToken.None);
 

@@ -27,7 +27,7 @@ public sealed class TelegramNotifier(TelegramClientFactory clients, IOptions<Tel
     public async Task WarmUpAsync(CancellationToken cancellationToken)
     {
         TelegramSender.PrepareSerialization();
-        await TelegramSender.RehearseSendAsync(cancellationToken).ConfigureAwait(false);
+        await TelegramSender.RehearseSendAsync(options.Value.Token!, cancellationToken).ConfigureAwait(false);
         await _sender.CheckTokenAsync(cancellationToken).ConfigureAwait(false);
     }
 
